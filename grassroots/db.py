@@ -1,0 +1,59 @@
+"""The one place that knows how tortoise is configured, started, migrated and closed."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as _migrate
+
+APP = "grassroots"
+MODEL_MODULES = [
+    "models.tree",
+    "models.people",
+    "models.workstations",
+    "models.recruitment",
+    "models.parameters",
+    "models.access",
+    "models.audit",
+]
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    if database_url.startswith("sqlite://"):
+        path = database_url.removeprefix("sqlite://")
+        if path not in (":memory:", "") and not path.startswith("file:"):
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            APP: {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "models.migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "Asia/Shanghai",
+    }
+
+
+# For the `tortoise` command line (makemigrations): tortoise -c grassroots.db.TORTOISE_ORM
+TORTOISE_ORM = tortoise_config(os.environ.get("DATABASE_URL") or "sqlite://var/grassroots.sqlite3")
+
+
+async def migrate(database_url: str) -> None:
+    """Apply every migration (idempotent), then close what the migration opened."""
+    try:
+        await _migrate(config=tortoise_config(database_url))
+    finally:
+        await Tortoise.close_connections()
+
+
+async def start(database_url: str) -> None:
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+
+
+async def stop() -> None:
+    await Tortoise.close_connections()

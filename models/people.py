@@ -1,0 +1,61 @@
+"""People and their staff roles (DOMAIN.md §2, §4, §5)."""
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from policy.kinds import Gender, StaffKind
+
+
+class Person(Model):
+    id = fields.BigIntField(primary_key=True)
+    name = fields.CharField(max_length=50)
+    gender = fields.CharEnumField(Gender, max_length=8)
+    id_number = fields.CharField(max_length=18, unique=True)
+    birth_date = fields.DateField()
+    phone = fields.CharField(max_length=20, null=True)
+    home: fields.ForeignKeyRelation["Node"] = fields.ForeignKeyField(  # type: ignore[name-defined]
+        "grassroots.Node", related_name="registered_people", on_delete=fields.RESTRICT
+    )  # the community (or higher node) whose register holds the person: their scope
+    path = fields.CharField(max_length=255, db_index=True)  # the home node's path
+    residence: fields.ForeignKeyNullableRelation["Node"] = fields.ForeignKeyField(  # type: ignore[name-defined]
+        "grassroots.Node", related_name="residents", null=True, on_delete=fields.SET_NULL
+    )  # building or village group lived in
+    permanent_resident = fields.BooleanField(default=False)
+    property_fee_paid = fields.BooleanField(default=True)
+    violations = fields.JSONField(default=list)  # list of policy.kinds.Violation values
+    party_member = fields.BooleanField(default=False)
+    retired_cadre = fields.BooleanField(default=False)
+    model_worker = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    home_id: int
+    residence_id: int | None
+
+    class Meta:
+        table = "person"
+
+
+class StaffRole(Model):
+    """A paid role: community worker, grid worker (full/part time), or community police
+    serving one community (a police officer serving several has a row for each)."""
+
+    id = fields.BigIntField(primary_key=True)
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "grassroots.Person", related_name="staff_roles", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(StaffKind, max_length=24)
+    node: fields.ForeignKeyRelation["Node"] = fields.ForeignKeyField(  # type: ignore[name-defined]
+        "grassroots.Node", related_name="staff_roles", on_delete=fields.RESTRICT
+    )
+    path = fields.CharField(max_length=255, db_index=True)
+    started_on = fields.DateField()
+    ended_on = fields.DateField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    person_id: int
+    node_id: int
+
+    class Meta:
+        table = "staff_role"
