@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tortoise import Tortoise
+from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as _migrate
 
 APP = "grassroots"
@@ -44,16 +44,33 @@ TORTOISE_ORM = tortoise_config(os.environ.get("DATABASE_URL") or "sqlite://var/g
 
 
 async def migrate(database_url: str) -> None:
-    """Apply every migration (idempotent), then close what the migration opened."""
-    try:
-        await _migrate(config=tortoise_config(database_url))
-    finally:
-        await Tortoise.close_connections()
+    """Apply every migration (idempotent) in a context of its own, closed afterwards."""
+    ctx = TortoiseContext()
+    with ctx:
+        try:
+            await _migrate(config=tortoise_config(database_url))
+        finally:
+            await ctx.close_connections()
 
 
-async def start(database_url: str) -> None:
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+_context: TortoiseContext | None = None
+
+
+async def start(database_url: str) -> TortoiseContext:
+    """Open the process-wide context (the global fallback every task falls back to)."""
+    global _context
+    if _context is not None:
+        await stop()
+    ctx = TortoiseContext()
+    with ctx:
+        await ctx.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    _context = ctx
+    return ctx
 
 
 async def stop() -> None:
-    await Tortoise.close_connections()
+    """Close exactly the context ``start`` opened (an unclosed SQLite connection hangs exit)."""
+    global _context
+    if _context is not None:
+        ctx, _context = _context, None
+        await ctx.close_connections()

@@ -1,0 +1,36 @@
+"""End of a building head's service (DOMAIN.md §11, §14). Pure: no I/O."""
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+
+from policy.dates import add_months, term_end
+
+__all__ = ["EndReason", "earliest_resignation_end", "term_end_date"]
+
+
+class EndReason(str, Enum):
+    """Why a term of service ended (DOMAIN.md §11, §7, §8)."""
+
+    RESIGNATION = "RESIGNATION"  # 辞职, 2 months' notice
+    FAILED_ANNUAL_ASSESSMENT = "FAILED_ANNUAL_ASSESSMENT"  # 年度考核不合格
+    UNEXCUSED_ABSENCES = "UNEXCUSED_ABSENCES"  # 无故缺席例会3次
+    TERM_EXPIRED = "TERM_EXPIRED"  # 任期届满未续聘
+    REPLACED_FOR_FAILING_DUTIES = "REPLACED_FOR_FAILING_DUTIES"  # 不能履职被替换
+    DECEASED_OR_INCAPABLE = "DECEASED_OR_INCAPABLE"  # not in the policy text; needed in practice
+
+
+def earliest_resignation_end(requested_on: date, notice_months: int = 2) -> date:
+    """Earliest end date of a resignation requested on ``requested_on``:
+    ``notice_months`` months later (DOMAIN.md §11, month arithmetic §14).
+    """
+    if notice_months < 0:
+        raise ValueError(f"notice_months cannot be negative, got {notice_months}")
+    return add_months(requested_on, notice_months)
+
+
+def term_end_date(start: date, term_years: int, cycle_end: date | None) -> date:
+    """Last day of a term: the earlier of start + term_years years − 1 day and
+    the election-cycle end (DOMAIN.md §11, §14).
+    """
+    return term_end(start, term_years, cycle_end)

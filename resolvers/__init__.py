@@ -1,0 +1,1 @@
+"""What the API does, per domain: queries, mutations, loaders; authorisation lives here."""

@@ -1,0 +1,247 @@
+"""Login, users and grants, partner API keys, the audit log, policy parameters."""
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timedelta
+
+import strawberry
+from strawberry.types import Info
+from tortoise.exceptions import IntegrityError
+
+from grassroots.passwords import hash_password, verify_password
+from models.access import ApiKey, AuthToken, RoleGrant, User
+from models.audit import AuditEntry
+from models.parameters import PolicyParameter
+from policy import parameters as params
+from policy.access import Capability
+from policy.kinds import PARTNER_ROLES, Role
+from resolvers.context import SHANGHAI, hash_secret, today
+from resolvers.errors import Denied, Problem, Unauthenticated
+from resolvers.mutations import audit, run, snapshot
+from resolvers.nodes import decode, fetcher
+from resolvers.parameters import parameter_rows_for
+from resolvers.rows import ancestor_ids
+from resolvers.tree import node_for
+from schema.access import (
+    AccessError, ApiKey as ApiKeyType, ApiKeyPayload, AuditEntry as AuditEntryType, PolicyParameter as ParamType,
+    PolicyParameterPayload, RoleEnum, RoleGrant as GrantType, SessionPayload, User as UserType, UserCreateInput,
+    UserPayload, Viewer as ViewerType,
+)
+from schema.common import Connection, paginate, to_global_id
+
+MIN_PASSWORD = 10
+TOKEN_TTL = timedelta(hours=12)
+
+
+def _viewer_type(info: Info) -> ViewerType:
+    v = info.context.viewer
+    return ViewerType(username=v.label, is_api_key=v.api_key_id is not None,
+                      grants=[GrantType(role=g.role, node_id=g.node_id) for g in v.grants])
+
+
+async def _user_type(u: User) -> UserType:
+    grants = await RoleGrant.filter(user_id=u.id).order_by("id")
+    return UserType(id=to_global_id("User", u.id), username=u.username, display_name=u.display_name,
+                    is_active=u.is_active, grants=[GrantType(role=g.role, node_id=g.node_id) for g in grants])
+
+
+def _param(key: str, row: params.ParameterRow | None, locale: str) -> ParamType:
+    d = params.PARAMETERS[key]
+    return ParamType(
+        key=key, value=row.value if row else d.default, kind=d.kind, unit=d.unit,
+        description=d.description_en if locale == "en" else d.description_zh,
+        effective_from=row.effective_from if row else None, set_at_node_id=row.node_id if row else None,
+        is_default=row is None,
+    )
+
+
+@fetcher("AuditEntry")
+async def fetch_audit(info: Info, pk: int):
+    e = await AuditEntry.get_or_none(id=pk)
+    if e is None or not info.context.viewer.can(Capability.AUDIT_READ, e.path):
+        return None
+    return _audit_type(e)
+
+
+def _audit_type(e: AuditEntry) -> AuditEntryType:
+    return AuditEntryType(id=to_global_id("AuditEntry", e.id), at=e.at, actor=e.actor_label, action=e.action,
+                          object_type=e.object_type, object_id=str(e.object_id) if e.object_id is not None else None,
+                          before=e.before, after=e.after)
+
+
+@strawberry.type
+class AccessQuery:
+    @strawberry.field(description="Who you are and where your roles reach.")
+    def viewer(self, info: Info) -> ViewerType | None:
+        return _viewer_type(info) if info.context.viewer.authenticated else None
+
+    @strawberry.field(description="The audit log within your scope (administrators and offices), newest first.")
+    async def audit_entries(
+        self, info: Info, actor: str | None = None, action: str | None = None, object_type: str | None = None,
+        object_id: strawberry.ID | None = None, since: datetime | None = None, until: datetime | None = None,
+        first: int | None = None, after: str | None = None,
+    ) -> Connection[AuditEntryType]:
+        v = info.context.viewer
+        if not v.authenticated:
+            raise Unauthenticated()
+        if not v.scope_paths(Capability.AUDIT_READ):
+            raise Denied("reading the audit log needs an administrator's or office's role")
+        q = AuditEntry.filter(v.scope_q(Capability.AUDIT_READ))
+        if actor:
+            q = q.filter(actor_label=actor)
+        if action:
+            q = q.filter(action=action)
+        if object_type:
+            q = q.filter(object_type=object_type)
+        if object_id:
+            q = q.filter(object_id=int(object_id))
+        if since:
+            q = q.filter(at__gte=since)
+        if until:
+            q = q.filter(at__lt=until)
+        rows = await q.order_by("-id").limit(2000)
+        return paginate([_audit_type(e) for e in rows], first=first, after=after)
+
+    @strawberry.field(description="Every policy parameter in force at a node on a date (default: today).")
+    async def policy_parameters(self, info: Info, node_id: strawberry.ID, on: date | None = None) -> list[ParamType]:
+        v = info.context.viewer
+        if not v.authenticated:
+            raise Unauthenticated()
+        from models.tree import Node
+
+        node = await Node.get_or_none(id=decode(node_id, "nodeId", tuple(__import__("schema.tree", fromlist=["TYPE_NAMES"]).TYPE_NAMES.values())))
+        if node is None or not v.can_read(node.path):
+            raise Denied()
+        rows = await parameter_rows_for(node.path)
+        chain = list(reversed(ancestor_ids(node.path)))
+        when = on or today()
+        return [_param(k, params.in_force_row(k, chain, rows, when), info.context.locale) for k in params.PARAMETERS]
+
+    @strawberry.field(description="Partner API keys within your scope.")
+    async def api_keys(self, info: Info) -> list[ApiKeyType]:
+        v = info.context.viewer
+        if not v.authenticated:
+            raise Unauthenticated()
+        return [ApiKeyType.of(k) for k in await ApiKey.filter(v.scope_q(Capability.API_KEY_ADMIN)).order_by("id")]
+
+
+@strawberry.type
+class AccessMutation:
+    @strawberry.mutation(description="Log in: returns a bearer token.")
+    async def session_create(self, info: Info, username: str, password: str) -> SessionPayload:
+        ctx = info.context
+
+        async def body():
+            user = await User.get_or_none(username=username, is_active=True)
+            if user is None or not verify_password(password, user.password_hash):
+                raise Problem("BAD_CREDENTIALS", ["password"])
+            token = secrets.token_urlsafe(32)
+            expires = datetime.now(SHANGHAI) + TOKEN_TTL
+            await AuthToken.create(user_id=user.id, token_hash=hash_secret(token), expires_at=expires)
+            from resolvers.context import viewer_from_token
+
+            ctx.viewer = await viewer_from_token(token)
+            return {"token": token, "expires_at": expires, "viewer": _viewer_type(info)}
+
+        return await run(ctx, SessionPayload, AccessError, body)
+
+    @strawberry.mutation(description="Log out: revoke the token this request was sent with.")
+    async def session_revoke(self, info: Info) -> SessionPayload:
+        ctx = info.context
+        auth = (ctx.request.headers.get("authorization") or "") if ctx.request else ""
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() != "bearer" or not ctx.viewer.user_id:
+            raise Unauthenticated()
+        await AuthToken.filter(token_hash=hash_secret(token.strip())).update(revoked_at=datetime.now(SHANGHAI))
+        return SessionPayload(errors=[])
+
+    @strawberry.mutation(description="Create a user with roles at tree nodes (administrators only, within their scope).")
+    async def user_create(self, info: Info, input: UserCreateInput) -> UserPayload:
+        ctx = info.context
+
+        async def body():
+            if len(input.password) < MIN_PASSWORD:
+                raise Problem("WEAK_PASSWORD", ["input", "password"], min=MIN_PASSWORD)
+            if not input.username.strip():
+                raise Problem("REQUIRED", ["input", "username"], label="用户名")
+            if await User.filter(username=input.username.strip()).exists():
+                raise Problem("USERNAME_TAKEN", ["input", "username"], username=input.username)
+            nodes = [await node_for(info, g.node_id, "nodeId", Capability.USER_ADMIN) for g in input.grants]
+            u = await User.create(username=input.username.strip(), display_name=input.display_name.strip(),
+                                  password_hash=hash_password(input.password))
+            for g, n in zip(input.grants, nodes):
+                await RoleGrant.create(user_id=u.id, role=Role(g.role), node_id=n.id, path=n.path)
+            after = {"username": u.username, "grants": [(Role(g.role).value, n.id) for g, n in zip(input.grants, nodes)]}
+            await audit(ctx, "userCreate", "User", u.id, nodes[0].path if nodes else "/", None, after)
+            return {"user": await _user_type(u)}
+
+        return await run(ctx, UserPayload, AccessError, body,
+                         integrity=lambda e: Problem("USERNAME_TAKEN", ["input", "username"], username=input.username))
+
+    @strawberry.mutation(description="Issue an API key to a partner agency (hotline, finance, insurer), scoped to a node.")
+    async def api_key_create(self, info: Info, name: str, role: RoleEnum, node_id: strawberry.ID) -> ApiKeyPayload:  # type: ignore[valid-type]
+        ctx = info.context
+
+        async def body():
+            node = await node_for(info, node_id, "nodeId", Capability.API_KEY_ADMIN)
+            if Role(role) not in PARTNER_ROLES:
+                raise Problem("NOT_A_PARTNER_ROLE", ["role"], zh="API密钥只发给合作单位（12345热线、财政、保险公司）",
+                              en="API keys are for partner agencies only (HOTLINE, FINANCE, INSURER)")
+            if not name.strip():
+                raise Problem("REQUIRED", ["name"], label="名称")
+            secret = "gr_" + secrets.token_urlsafe(32)
+            k = await ApiKey.create(name=name.strip(), role=Role(role), node_id=node.id, path=node.path, prefix=secret[:10],
+                                    key_hash=hash_secret(secret), created_by_id=ctx.viewer.user_id)
+            await audit(ctx, "apiKeyCreate", "ApiKey", k.id, k.path, None, snapshot(k, ["name", "role", "node_id", "prefix"]))
+            return {"api_key": ApiKeyType.of(k), "secret": secret}
+
+        return await run(ctx, ApiKeyPayload, AccessError, body)
+
+    @strawberry.mutation(description="Revoke a partner API key at once.")
+    async def api_key_revoke(self, info: Info, id: strawberry.ID) -> ApiKeyPayload:
+        ctx = info.context
+
+        async def body():
+            k = await ApiKey.get_or_none(id=decode(id, "id", ("ApiKey",)))
+            if k is None or not ctx.viewer.can(Capability.API_KEY_ADMIN, k.path):
+                raise Denied()
+            if k.revoked_at is not None:
+                raise Problem("ALREADY_REVOKED", ["id"])
+            k.revoked_at = datetime.now(SHANGHAI)
+            await k.save(update_fields=["revoked_at"])
+            await audit(ctx, "apiKeyRevoke", "ApiKey", k.id, k.path, None, {"revoked_at": k.revoked_at})
+            return {"api_key": ApiKeyType.of(k)}
+
+        return await run(ctx, ApiKeyPayload, AccessError, body)
+
+    @strawberry.mutation(description="Set a policy parameter at a node from a date on (the district's value, or an override lower down).")
+    async def policy_parameter_set(self, info: Info, node_id: strawberry.ID, key: str, value: str,
+                                   effective_from: date) -> PolicyParameterPayload:
+        ctx = info.context
+
+        async def body():
+            node = await node_for(info, node_id, "nodeId", Capability.PARAMETER_WRITE)
+            if key not in params.PARAMETERS:
+                raise Problem("UNKNOWN_PARAMETER", ["key"], key=key)
+            try:
+                canonical = params.format_value(key, params.parse_value(key, value))
+            except params.ParameterError as e:
+                raise Problem("INVALID_PARAMETER", ["value"], key=key, value=value, reason=e.reason, reason_en=str(e)) from None
+            existing = await PolicyParameter.get_or_none(node_id=node.id, key=key, effective_from=effective_from)
+            before = snapshot(existing, ["key", "value", "effective_from"]) if existing else None
+            if existing:
+                existing.value = canonical
+                existing.set_by_id = ctx.viewer.user_id
+                await existing.save()
+                row = existing
+            else:
+                row = await PolicyParameter.create(node_id=node.id, path=node.path, key=key, value=canonical,
+                                                   effective_from=effective_from, set_by_id=ctx.viewer.user_id)
+            await audit(ctx, "policyParameterSet", "PolicyParameter", row.id, node.path, before,
+                        {"key": key, "value": canonical, "effective_from": effective_from})
+            return {"parameter": _param(key, params.ParameterRow(node.id, key, canonical, effective_from), ctx.locale)}
+
+        return await run(ctx, PolicyParameterPayload, AccessError, body)
+
+
+__all__ = ["AccessQuery", "AccessMutation", "IntegrityError"]

@@ -1,0 +1,243 @@
+"""Per-request DataLoaders: each turns a batch of keys into one set-based query, so the
+number of SQL statements of a tree query grows with its depth, not with its nodes."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from tortoise.expressions import Q
+from tortoise.functions import Count
+
+from models.parameters import PolicyParameter
+from models.people import Person, StaffRole
+from models.recruitment import BuildingHead
+from models.tree import ChainChange, Node, ServiceArea
+from models.workstations import StationHeadAppointment, Workstation, WorkstationCampaign
+from policy import parameters as params
+from policy.kinds import NodeKind, TermStatus
+from policy.rollup import Figures, Leaf, Station, Target, area_key, roll_up
+from policy.tree import LEAF_KINDS
+from policy.workstations import set_up_status
+from resolvers.context import Viewer, today
+from resolvers.rows import NODE_FIELDS, NodeRow, ancestor_ids, node_row
+
+
+def prefix_q(paths: Sequence[str], field_name: str = "path") -> Q:
+    """Rows inside any of the subtrees rooted at ``paths`` (nested roots folded)."""
+    roots: list[str] = []
+    for p in sorted(set(paths), key=len):
+        if not any(p.startswith(r) for r in roots):
+            roots.append(p)
+    q = Q(**{f"{field_name}__startswith": roots[0]})
+    for r in roots[1:]:
+        q |= Q(**{f"{field_name}__startswith": r})
+    return q
+
+
+async def load_node_rows(ids: Sequence[int]) -> dict[int, NodeRow]:
+    rows = await Node.filter(id__in=list(ids)).values(*NODE_FIELDS)
+    return {r["id"]: node_row(r) for r in rows}
+
+
+async def compute_rollups(nodes: Sequence[NodeRow]) -> dict[int, Figures]:
+    """Roll-ups for many nodes with five queries in all."""
+    if not nodes:
+        return {}
+    on = today()
+    scope = prefix_q([n.path for n in nodes])
+    leaf_rows = await Node.filter(scope, kind__in=list(LEAF_KINDS), closed_on__isnull=True).values(
+        "path", "households", "service_area_id"
+    )
+    areas = dict(
+        await ServiceArea.filter(scope, closed_on__isnull=True).values_list("id", "path")
+    )
+    active = dict(
+        await BuildingHead.filter(scope, status=TermStatus.ACTIVE)
+        .annotate(n=Count("id"))
+        .group_by("service_area_id")
+        .values_list("service_area_id", "n")
+    )
+    station_rows = await Workstation.filter(scope).values(
+        "path", "premises_ready_on", "in_use_on", "office_on", "sign_on", "equipment_on", "rules_on",
+        "campaign__premises_deadline", "campaign__in_use_deadline",
+    )
+    district_ids = {n.district_id for n in nodes if n.district_id is not None}
+    key = "households_per_head"
+    district_q = prefix_q([f"/{d}/" for d in district_ids]) if district_ids else Q(id=-1)
+    param_rows = [
+        params.ParameterRow(r["node_id"], key, r["value"], r["effective_from"])
+        for r in await PolicyParameter.filter(district_q, key=key).values("node_id", "value", "effective_from")
+    ]
+    per_head_cache: dict[str, int] = {}
+
+    def per_head(container_path: str) -> int:
+        if container_path not in per_head_cache:
+            chain = list(reversed(ancestor_ids(container_path)))
+            per_head_cache[container_path] = int(params.value_in_force(key, chain, param_rows, on))
+        return per_head_cache[container_path]
+
+    leaves = []
+    for r in leaf_rows:
+        path = r["path"]
+        container = path[: path.rstrip("/").rfind("/") + 1]
+        leaves.append(Leaf(path, container, r["households"] or 0, r["service_area_id"]))
+    stations = []
+    for r in station_rows:
+        st = set_up_status(
+            premises_ready_on=r["premises_ready_on"],
+            in_use_on=r["in_use_on"],
+            premises_deadline=r["campaign__premises_deadline"],
+            in_use_deadline=r["campaign__in_use_deadline"],
+            four_haves=(r["office_on"], r["sign_on"], r["equipment_on"], r["rules_on"]),
+            today=on,
+        )
+        stations.append(Station(r["path"], st.set_up, st.late))
+
+    targets = []
+    for n in nodes:
+        if n.kind in LEAF_KINDS:
+            container = n.path[: n.path.rstrip("/").rfind("/") + 1]
+            aid = n.service_area_id if n.service_area_id in areas else None
+            targets.append(Target(n.id, n.path, True, n.households or 0, area_key(container, aid)))
+        else:
+            targets.append(Target(n.id, n.path))
+    return roll_up(targets, leaves, areas, active, stations, per_head)
+
+
+class Loaders:
+    """Created afresh for every request (a loader shared across requests leaks data)."""
+
+    def __init__(self, viewer: Viewer) -> None:
+        self.viewer = viewer
+        self.node = DataLoader(self._nodes)
+        self.children = DataLoader(self._children)
+        self.rollup = DataLoader(self._rollups, cache_key_fn=lambda n: n.id)
+        self.workstation_by_compound = DataLoader(self._workstations)
+        self.station_head = DataLoader(self._station_heads)
+        self.person = DataLoader(self._people)
+        self.areas_by_container = DataLoader(self._areas)
+        self.area = DataLoader(self._area_by_id)
+        self.active_terms_by_area = DataLoader(self._terms_by_area)
+        self.terms_by_person = DataLoader(self._terms_by_person)
+        self.staff_roles_by_person = DataLoader(self._staff_roles)
+        self.appointments_by_person = DataLoader(self._appointments_by_person)
+        self.chain_changes = DataLoader(self._chain_changes)
+        self.campaign = DataLoader(self._campaigns)
+        self.area_rollup = DataLoader(self._area_rollups)
+
+    async def _nodes(self, ids: list[int]) -> list[NodeRow | None]:
+        found = await load_node_rows(ids)
+        return [found.get(i) for i in ids]
+
+    async def _children(self, parent_ids: list[int]) -> list[list[NodeRow]]:
+        rows = await Node.filter(parent_id__in=parent_ids).order_by("id").values(*NODE_FIELDS)
+        grouped: dict[int, list[NodeRow]] = defaultdict(list)
+        for r in rows:
+            grouped[r["parent_id"]].append(node_row(r))
+        return [grouped.get(p, []) for p in parent_ids]
+
+    async def _rollups(self, nodes: list[NodeRow]) -> list[Figures]:
+        figures = await compute_rollups(nodes)
+        return [figures[n.id] for n in nodes]
+
+    async def _workstations(self, compound_ids: list[int]) -> list[Any]:
+        rows = {w.compound_id: w for w in await Workstation.filter(compound_id__in=compound_ids)}
+        return [rows.get(c) for c in compound_ids]
+
+    async def _station_heads(self, workstation_ids: list[int]) -> list[Any]:
+        rows = {
+            a.workstation_id: a
+            for a in await StationHeadAppointment.filter(active_workstation_id__in=workstation_ids)
+        }
+        return [rows.get(w) for w in workstation_ids]
+
+    async def _people(self, ids: list[int]) -> list[Any]:
+        rows = {p.id: p for p in await Person.filter(id__in=ids)}
+        return [rows.get(i) for i in ids]
+
+    async def _areas(self, container_ids: list[int]) -> list[list[Any]]:
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for a in await ServiceArea.filter(container_id__in=container_ids).order_by("id"):
+            grouped[a.container_id].append(a)
+        return [grouped.get(c, []) for c in container_ids]
+
+    async def _area_by_id(self, ids: list[int]) -> list[Any]:
+        rows = {a.id: a for a in await ServiceArea.filter(id__in=ids)}
+        return [rows.get(i) for i in ids]
+
+    async def _terms_by_area(self, area_ids: list[int]) -> list[list[Any]]:
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for t in await BuildingHead.filter(service_area_id__in=area_ids, status=TermStatus.ACTIVE).order_by("id"):
+            grouped[t.service_area_id].append(t)
+        return [grouped.get(a, []) for a in area_ids]
+
+    async def _terms_by_person(self, person_ids: list[int]) -> list[list[Any]]:
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for t in await BuildingHead.filter(person_id__in=person_ids).order_by("id"):
+            grouped[t.person_id].append(t)
+        return [grouped.get(p, []) for p in person_ids]
+
+    async def _staff_roles(self, person_ids: list[int]) -> list[list[Any]]:
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for r in await StaffRole.filter(person_id__in=person_ids).order_by("id"):
+            grouped[r.person_id].append(r)
+        return [grouped.get(p, []) for p in person_ids]
+
+    async def _appointments_by_person(self, person_ids: list[int]) -> list[list[Any]]:
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for a in await StationHeadAppointment.filter(person_id__in=person_ids).order_by("id"):
+            grouped[a.person_id].append(a)
+        return [grouped.get(p, []) for p in person_ids]
+
+    async def _chain_changes(self, node_ids: list[int]) -> list[list[Any]]:
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for c in await ChainChange.filter(node_id__in=node_ids).order_by("id"):
+            grouped[c.node_id].append(c)
+        return [grouped.get(n, []) for n in node_ids]
+
+    async def _area_rollups(self, keys: list[tuple[int, str]]) -> list[Figures]:
+        figures = await compute_area_rollups(keys)
+        return [figures[k[0]] for k in keys]
+
+    async def _campaigns(self, ids: list[int]) -> list[Any]:
+        rows = {c.id: c for c in await WorkstationCampaign.filter(id__in=ids)}
+        return [rows.get(i) for i in ids]
+
+
+__all__ = ["Loaders", "compute_rollups", "load_node_rows", "prefix_q", "NodeKind"]
+
+
+async def compute_area_rollups(keys: Sequence[tuple[int, str]]) -> dict[int, Figures]:
+    """Figures of named service areas: keys are (area id, container path)."""
+    if not keys:
+        return {}
+    ids = [k[0] for k in keys]
+    households: dict[int, int] = defaultdict(int)
+    for r in await Node.filter(service_area_id__in=ids, closed_on__isnull=True).values("service_area_id", "households"):
+        households[r["service_area_id"]] += r["households"] or 0
+    active = dict(
+        await BuildingHead.filter(service_area_id__in=ids, status=TermStatus.ACTIVE)
+        .annotate(n=Count("id")).group_by("service_area_id").values_list("service_area_id", "n")
+    )
+    districts = {ancestor_ids(path)[0] for _, path in keys}
+    key = "households_per_head"
+    rows = [
+        params.ParameterRow(r["node_id"], key, r["value"], r["effective_from"])
+        for r in await PolicyParameter.filter(prefix_q([f"/{d}/" for d in districts]), key=key).values(
+            "node_id", "value", "effective_from"
+        )
+    ]
+    on = today()
+    out: dict[int, Figures] = {}
+    for area_id, path in keys:
+        per_head = int(params.value_in_force(key, list(reversed(ancestor_ids(path))), rows, on))
+        from policy.seats import area_coverage
+
+        c = area_coverage(households[area_id], active.get(area_id, 0), per_head)
+        out[area_id] = Figures(
+            households=c.households, required_heads=c.required, active_heads=c.active,
+            vacancies=c.vacancies, service_areas=1,
+        )
+    return out

@@ -1,0 +1,103 @@
+"""One way every mutation runs: in a transaction, audited, with typed payload errors.
+
+A resolver hands ``run`` an async body that returns the payload's result fields.
+A ``Problem`` (or ``Problems``) raised anywhere inside rolls the transaction back,
+so nothing half-written is left behind, and becomes the payload's ``errors``.
+"""
+from __future__ import annotations
+
+import enum
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models.audit import AuditEntry
+from resolvers.context import Context
+from resolvers.errors import Problem, Problems
+from schema.messages import render
+
+P = TypeVar("P")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(obj: Any, fields: list[str] | None = None) -> dict[str, Any] | None:
+    """A JSON-able picture of a model instance for the audit log."""
+    if obj is None:
+        return None
+    names = fields or [f for f in obj._meta.db_fields]
+    return {n: _plain(getattr(obj, n, None)) for n in names}
+
+
+async def audit(
+    ctx: Context,
+    action: str,
+    object_type: str,
+    object_id: int | None,
+    path: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    v = ctx.viewer
+    await AuditEntry.create(
+        actor_user_id=v.user_id,
+        actor_api_key_id=v.api_key_id,
+        actor_label=v.label,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        path=path,
+        before=_plain(before) if before is not None else None,
+        after=_plain(after) if after is not None else None,
+    )
+
+
+def to_error(error_type: Callable[..., Any], problem: Problem, locale: str) -> Any:
+    if locale == "en" and problem.en:
+        message = problem.en
+    elif locale != "en" and problem.zh:
+        message = problem.zh
+    else:
+        message = render(problem.code, locale, problem.params)
+    codes = getattr(error_type, "_codes", None)
+    code = codes(problem.code) if codes is not None else problem.code
+    extra = {k: v for k, v in problem.params.items() if k in getattr(error_type, "_extra_fields", ())}
+    return error_type(code=code, field=problem.field, message=message, **extra)
+
+
+async def run(
+    ctx: Context,
+    payload: Callable[..., P],
+    error_type: Callable[..., Any],
+    body: Callable[[], Awaitable[dict[str, Any]]],
+    *,
+    integrity: Callable[[IntegrityError], Problem] | None = None,
+) -> P:
+    try:
+        async with in_transaction():
+            result = await body()
+    except Problems as many:
+        return payload(errors=[to_error(error_type, p, ctx.locale) for p in many.problems])
+    except Problem as one:
+        return payload(errors=[to_error(error_type, one, ctx.locale)])
+    except IntegrityError as exc:
+        if integrity is None:
+            raise
+        return payload(errors=[to_error(error_type, integrity(exc), ctx.locale)])
+    return payload(errors=[], **result)

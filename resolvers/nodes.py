@@ -1,0 +1,49 @@
+"""Finding objects by global ID, always re-checking the caller's scope."""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from strawberry.types import Info
+
+from resolvers.errors import Denied, Problem, Unauthenticated
+from schema.common import from_global_id
+
+# type name → async (info, pk) → object or None (None also when out of scope)
+FETCHERS: dict[str, Callable[[Info, int], Awaitable[Any]]] = {}
+
+
+def fetcher(*type_names: str):
+    def wrap(fn):
+        for t in type_names:
+            FETCHERS[t] = fn
+        return fn
+
+    return wrap
+
+
+async def resolve_node(info: Info, gid: str) -> Any:
+    if not info.context.viewer.authenticated:
+        raise Unauthenticated()
+    try:
+        type_name, pk = from_global_id(gid)
+    except ValueError:
+        return None
+    fetch = FETCHERS.get(type_name)
+    return await fetch(info, pk) if fetch else None
+
+
+def decode(gid: str | None, field: list[str] | str, allowed: tuple[str, ...]) -> int:
+    """The primary key inside a global ID of one of the ``allowed`` types, or a payload error."""
+    if gid is None:
+        raise Problem("REQUIRED", field, label=field if isinstance(field, str) else field[-1])
+    try:
+        type_name, pk = from_global_id(gid)
+    except ValueError:
+        raise Problem("NOT_FOUND", field, what=gid) from None
+    if type_name not in allowed:
+        raise Problem("NOT_FOUND", field, what=gid)
+    return pk
+
+
+__all__ = ["FETCHERS", "fetcher", "resolve_node", "decode", "Denied"]

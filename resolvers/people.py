@@ -1,0 +1,224 @@
+"""Queries and mutations for people, staff roles and building-head terms."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import strawberry
+from strawberry.types import Info
+from tortoise.exceptions import IntegrityError
+
+from models.people import Person, StaffRole
+from models.recruitment import BuildingHead
+from models.tree import Node, ServiceArea
+from policy import parameters as params
+from policy.access import Capability
+from policy.dates import term_end
+from policy.idnumber import IdNumberError, mask_id_number, parse_id_number
+from policy.kinds import Chain, HeadKind, NodeKind, StaffKind, TermStatus
+from policy.tree import LEAF_KINDS
+from resolvers.context import today
+from resolvers.errors import Denied, Problem, Unauthenticated
+from resolvers.mutations import audit, run, snapshot
+from resolvers.nodes import decode, fetcher
+from resolvers.parameters import parameters_in_force
+from resolvers.tree import TREE_TYPES, node_for
+from schema.common import Connection, paginate
+from schema.people import (
+    BuildingHeadTerm, BuildingHeadTermPayload, Person as PersonType, PersonCreateInput, PersonError, PersonPayload,
+    PersonUpdateInput, StaffKindEnum, StaffRole as StaffRoleType, StaffRolePayload, person_by_id,
+)
+
+PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+ID_REASONS_ZH = {"LENGTH": "长度应为18位", "CHARACTERS": "含有非法字符", "BIRTH_DATE": "出生日期无效", "CHECK_DIGIT": "校验码不正确"}
+
+
+@fetcher("Person")
+async def fetch_person(info: Info, pk: int):
+    return await person_by_id(info, pk)
+
+
+@fetcher("BuildingHeadTerm")
+async def fetch_term(info: Info, pk: int):
+    t = await BuildingHead.get_or_none(id=pk)
+    return BuildingHeadTerm.of(t) if t and info.context.viewer.can_read(t.path) else None
+
+
+async def _person_for(info: Info, gid: str, field: str = "id") -> Person:
+    pk = decode(gid, field, ("Person",))
+    p = await Person.get_or_none(id=pk)
+    if p is None or not info.context.viewer.can_read(p.path):
+        raise Denied()
+    info.context.viewer.require(Capability.PERSON_WRITE, p.path)
+    return p
+
+
+async def _residence(info: Info, gid: str | None) -> Node | None:
+    if gid is None:
+        return None
+    node = await node_for(info, gid, "residenceId", Capability.READ)
+    if node.kind not in LEAF_KINDS:
+        raise Problem("NOT_A_RESIDENCE", ["input", "residenceId"])
+    return node
+
+
+def _phone(phone: str | None) -> str | None:
+    if phone is None or not phone.strip():
+        return None
+    value = phone.strip().replace(" ", "")
+    if not PHONE.match(value):
+        raise Problem("INVALID_PHONE", ["input", "phone"], value=phone)
+    return value
+
+
+def _id_integrity(exc: IntegrityError) -> Problem:
+    return Problem("ID_NUMBER_TAKEN", ["input", "idNumber"], masked="")
+
+
+@strawberry.type
+class PeopleQuery:
+    @strawberry.field(description="People on the registers within your scope.")
+    async def people(
+        self, info: Info, name_contains: str | None = None, first: int | None = None, after: str | None = None,
+        last: int | None = None, before: str | None = None,
+    ) -> Connection[PersonType]:
+        v = info.context.viewer
+        if not v.authenticated:
+            raise Unauthenticated()
+        q = Person.filter(v.scope_q())
+        if name_contains:
+            q = q.filter(name__contains=name_contains)
+        rows = await q.order_by("id").limit(5000)
+        return paginate([PersonType.of(p, info) for p in rows], first=first, after=after, last=last, before=before)
+
+
+@strawberry.type
+class PeopleMutation:
+    @strawberry.mutation(description="Register a person. The ID number is checked against its GB 11643 check digit.")
+    async def person_create(self, info: Info, input: PersonCreateInput) -> PersonPayload:
+        ctx = info.context
+
+        async def body():
+            home = await node_for(info, input.home_id, "homeId", Capability.PERSON_WRITE)
+            if not input.name.strip():
+                raise Problem("REQUIRED", ["input", "name"], label="姓名")
+            try:
+                rid = parse_id_number(input.id_number, today=today())
+            except IdNumberError as e:
+                raise Problem("INVALID_ID_NUMBER", ["input", "idNumber"], reason=ID_REASONS_ZH.get(e.reason, e.reason),
+                              reason_en=str(e)) from None
+            if await Person.filter(id_number=rid.number).exists():
+                raise Problem("ID_NUMBER_TAKEN", ["input", "idNumber"], masked=mask_id_number(rid.number))
+            residence = await _residence(info, input.residence_id)
+            p = await Person.create(
+                name=input.name.strip(), gender=rid.gender, id_number=rid.number, birth_date=rid.birth_date,
+                phone=_phone(input.phone), home_id=home.id, path=home.path,
+                residence_id=residence.id if residence else None, permanent_resident=input.permanent_resident,
+                property_fee_paid=input.property_fee_paid, violations=[v.value for v in input.violations],
+                party_member=input.party_member, retired_cadre=input.retired_cadre, model_worker=input.model_worker,
+            )
+            await audit(ctx, "personCreate", "Person", p.id, p.path, None, snapshot(p))
+            return {"person": PersonType.of(p, info)}
+
+        return await run(ctx, PersonPayload, PersonError, body, integrity=_id_integrity)
+
+    @strawberry.mutation(description="Change a person's contact, residence, fee status, violations or preference flags.")
+    async def person_update(self, info: Info, input: PersonUpdateInput) -> PersonPayload:
+        ctx = info.context
+
+        async def body():
+            p = await _person_for(info, input.id)
+            before = snapshot(p)
+            if input.name is not None:
+                if not input.name.strip():
+                    raise Problem("REQUIRED", ["input", "name"], label="姓名")
+                p.name = input.name.strip()
+            if input.phone is not None:
+                p.phone = _phone(input.phone)
+            if input.residence_id is not None:
+                p.residence_id = (await _residence(info, input.residence_id)).id  # type: ignore[union-attr]
+            for f in ("permanent_resident", "property_fee_paid", "party_member", "retired_cadre", "model_worker"):
+                if getattr(input, f) is not None:
+                    setattr(p, f, getattr(input, f))
+            if input.violations is not None:
+                p.violations = [v.value for v in input.violations]
+            await p.save()
+            await audit(ctx, "personUpdate", "Person", p.id, p.path, before, snapshot(p))
+            return {"person": PersonType.of(p, info)}
+
+        return await run(ctx, PersonPayload, PersonError, body)
+
+    @strawberry.mutation(description="Give a person a staff role (community worker, grid worker, community police) at a node.")
+    async def staff_role_assign(self, info: Info, person_id: strawberry.ID, kind: StaffKindEnum,  # type: ignore[valid-type]
+                                node_id: strawberry.ID, started_on: date) -> StaffRolePayload:
+        ctx = info.context
+
+        async def body():
+            p = await _person_for(info, person_id, "personId")
+            node = await node_for(info, node_id, "nodeId", Capability.PERSON_WRITE)
+            r = await StaffRole.create(person_id=p.id, kind=StaffKind(kind), node_id=node.id, path=node.path, started_on=started_on)
+            await audit(ctx, "staffRoleAssign", "StaffRole", r.id, r.path, None, snapshot(r))
+            return {"staff_role": StaffRoleType.of(r)}
+
+        return await run(ctx, StaffRolePayload, PersonError, body)
+
+    @strawberry.mutation(description="End a staff role.")
+    async def staff_role_end(self, info: Info, id: strawberry.ID, ended_on: date) -> StaffRolePayload:
+        ctx = info.context
+
+        async def body():
+            pk = decode(id, "id", ("StaffRole",))
+            r = await StaffRole.get_or_none(id=pk)
+            if r is None or not ctx.viewer.can_read(r.path):
+                raise Denied()
+            ctx.viewer.require(Capability.PERSON_WRITE, r.path)
+            if r.ended_on is not None:
+                raise Problem("ALREADY_CLOSED", ["id"])
+            if ended_on < r.started_on:
+                raise Problem("INVALID_DATE_ORDER", ["endedOn"], later="结束日期", earlier="开始日期", later_en="endedOn", earlier_en="startedOn")
+            before = snapshot(r)
+            r.ended_on = ended_on
+            await r.save(update_fields=["ended_on"])
+            await audit(ctx, "staffRoleEnd", "StaffRole", r.id, r.path, before, snapshot(r))
+            return {"staff_role": StaffRoleType.of(r)}
+
+        return await run(ctx, StaffRolePayload, PersonError, body)
+
+    @strawberry.mutation(description=(
+        "Record a building head already serving before the system (from a paper register): "
+        "their term runs five years from its start, ending no later than the community's election cycle."
+    ))
+    async def building_head_record(self, info: Info, person_id: strawberry.ID, service_area_id: strawberry.ID,
+                                   starts_on: date) -> BuildingHeadTermPayload:
+        ctx = info.context
+
+        async def body():
+            pk = decode(person_id, "personId", ("Person",))
+            p = await Person.get_or_none(id=pk)
+            if p is None or not ctx.viewer.can_read(p.path):
+                raise Denied()
+            apk = decode(service_area_id, "serviceAreaId", ("ServiceArea",))
+            area = await ServiceArea.get_or_none(id=apk)
+            if area is None or not ctx.viewer.can_read(area.path):
+                raise Denied()
+            ctx.viewer.require(Capability.BUILDING_HEAD_RECORD, area.path)
+            if area.closed_on is not None:
+                raise Problem("ALREADY_CLOSED", ["serviceAreaId"])
+            if await BuildingHead.filter(person_id=p.id, service_area_id=area.id, status=TermStatus.ACTIVE).exists():
+                raise Problem("ALREADY_SERVING", ["personId"], zh=f"{p.name}已在该片区任职", en=f"{p.name} already serves this area")
+            container = await Node.get(id=area.container_id)
+            chain_node = container if container.kind != NodeKind.COMPOUND else await Node.get(id=container.parent_id)
+            values = await parameters_in_force(container.path, starts_on)
+            ends = term_end(starts_on, int(values["term_years"]), chain_node.election_cycle_ends_on)
+            kind = HeadKind.GROUP_LEADER if container.kind != NodeKind.COMPOUND and container.chain == Chain.RURAL else HeadKind.BUILDING_HEAD
+            t = await BuildingHead.create(
+                person_id=p.id, service_area_id=area.id, path=area.path, kind=kind, starts_on=starts_on,
+                ends_on=ends, recorded_from_register=True,
+            )
+            await audit(ctx, "buildingHeadRecord", "BuildingHead", t.id, t.path, None, snapshot(t))
+            return {"term": BuildingHeadTerm.of(t)}
+
+        return await run(ctx, BuildingHeadTermPayload, PersonError, body)
+
+
+__all__ = ["PeopleQuery", "PeopleMutation", "TREE_TYPES", "params"]

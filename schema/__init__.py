@@ -1,0 +1,1 @@
+"""Strawberry types, inputs, enums and error types, per domain; schema.py assembles them."""

@@ -1,0 +1,213 @@
+"""People, staff roles and building-head terms (DOMAIN.md §2, §4, §5)."""
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from policy.dates import age_on
+from policy.idnumber import mask_id_number, mask_phone
+from policy.kinds import Gender, HeadKind, StaffKind, TermStatus, Violation
+from schema.common import Node, UserError, error_codes, to_global_id
+from schema.tree import TreeNode, tree_node
+
+GenderEnum = strawberry.enum(Gender, name="Gender")
+ViolationEnum = strawberry.enum(Violation, name="Violation")
+StaffKindEnum = strawberry.enum(StaffKind, name="StaffKind")
+HeadKindEnum = strawberry.enum(HeadKind, name="HeadKind")
+TermStatusEnum = strawberry.enum(TermStatus, name="TermStatus")
+
+
+async def _node(info: Info, node_id: int | None) -> TreeNode | None:
+    if node_id is None:
+        return None
+    row = await info.context.loaders.node.load(node_id)
+    if row is None or not info.context.viewer.can_read(row.path):
+        return None
+    return tree_node(row)
+
+
+@strawberry.type(description="A person on a community's register. ID number, phone and residence are masked for roles that do not need them.")
+class Person(Node):
+    pk: strawberry.Private[int]
+    home_id: strawberry.Private[int]
+    residence_id: strawberry.Private[int | None]
+    name: str
+    gender: GenderEnum  # type: ignore[valid-type]
+    birth_date: date
+    id_number: str
+    phone: str | None
+    permanent_resident: bool
+    property_fee_paid: bool
+    violations: list[ViolationEnum]  # type: ignore[valid-type]
+    party_member: bool
+    retired_cadre: bool
+    model_worker: bool
+    personal_data_masked: bool
+
+    @classmethod
+    def of(cls, p, info: Info) -> "Person":
+        full = info.context.viewer.can_pii(p.path)
+        return cls(
+            id=to_global_id("Person", p.id), pk=p.id, home_id=p.home_id,
+            residence_id=p.residence_id if full else None, name=p.name, gender=p.gender, birth_date=p.birth_date,
+            id_number=p.id_number if full else mask_id_number(p.id_number),
+            phone=(p.phone if full else mask_phone(p.phone)) if p.phone else None,
+            permanent_resident=p.permanent_resident, property_fee_paid=p.property_fee_paid,
+            violations=[Violation(v) for v in p.violations or []], party_member=p.party_member,
+            retired_cadre=p.retired_cadre, model_worker=p.model_worker, personal_data_masked=not full,
+        )
+
+    @strawberry.field(description="Completed years today.")
+    def age(self) -> int:
+        from resolvers.context import today
+
+        return age_on(self.birth_date, today())
+
+    @strawberry.field(description="The register (community) the person belongs to.")
+    async def home(self, info: Info) -> TreeNode | None:
+        return await _node(info, self.home_id)
+
+    @strawberry.field(description="The building or village group lived in (hidden when personal data is masked).")
+    async def residence(self, info: Info) -> TreeNode | None:
+        return await _node(info, self.residence_id)
+
+    @strawberry.field
+    async def staff_roles(self, info: Info) -> list["StaffRole"]:
+        return [StaffRole.of(r) for r in await info.context.loaders.staff_roles_by_person.load(self.pk)]
+
+    @strawberry.field(description="Terms of service as building head or group leader.")
+    async def building_head_terms(self, info: Info) -> list["BuildingHeadTerm"]:
+        return [BuildingHeadTerm.of(t) for t in await info.context.loaders.terms_by_person.load(self.pk)]
+
+    @strawberry.field
+    async def station_head_appointments(self, info: Info) -> list[Annotated["StationHeadAppointment", strawberry.lazy("schema.workstations")]]:
+        from schema.workstations import StationHeadAppointment
+
+        return [StationHeadAppointment.of(a) for a in await info.context.loaders.appointments_by_person.load(self.pk)]
+
+
+async def person_by_id(info: Info, pk: int) -> Person | None:
+    p = await info.context.loaders.person.load(pk)
+    if p is None or not info.context.viewer.can_read(p.path):
+        return None
+    return Person.of(p, info)
+
+
+@strawberry.type
+class StaffRole(Node):
+    node_id: strawberry.Private[int]
+    kind: StaffKindEnum  # type: ignore[valid-type]
+    started_on: date
+    ended_on: date | None
+
+    @classmethod
+    def of(cls, r) -> "StaffRole":
+        return cls(id=to_global_id("StaffRole", r.id), node_id=r.node_id, kind=r.kind, started_on=r.started_on, ended_on=r.ended_on)
+
+    @strawberry.field(description="The community (or higher node) served.")
+    async def node(self, info: Info) -> TreeNode | None:
+        return await _node(info, self.node_id)
+
+
+@strawberry.type(description="A term of service of a building head (楼栋长) or village group leader.")
+class BuildingHeadTerm(Node):
+    pk: strawberry.Private[int]
+    person_id: strawberry.Private[int]
+    service_area_id: strawberry.Private[int]
+    kind: HeadKindEnum  # type: ignore[valid-type]
+    status: TermStatusEnum  # type: ignore[valid-type]
+    starts_on: date
+    ends_on: date
+    ended_on: date | None
+    end_reason: str | None
+    recorded_from_register: bool
+
+    @classmethod
+    def of(cls, t) -> "BuildingHeadTerm":
+        return cls(
+            id=to_global_id("BuildingHeadTerm", t.id), pk=t.id, person_id=t.person_id, service_area_id=t.service_area_id,
+            kind=t.kind, status=t.status, starts_on=t.starts_on, ends_on=t.ends_on, ended_on=t.ended_on,
+            end_reason=t.end_reason, recorded_from_register=t.recorded_from_register,
+        )
+
+    @strawberry.field
+    async def person(self, info: Info) -> Person | None:
+        return await person_by_id(info, self.person_id)
+
+    @strawberry.field
+    async def service_area(self, info: Info) -> Annotated["ServiceArea", strawberry.lazy("schema.tree")] | None:
+        from schema.tree import ServiceArea
+
+        a = await info.context.loaders.area.load(self.service_area_id)
+        return ServiceArea.of(a) if a and info.context.viewer.can_read(a.path) else None
+
+
+@strawberry.enum
+class PersonErrorCode(Enum):
+    NOT_FOUND = "NOT_FOUND"
+    REQUIRED = "REQUIRED"
+    INVALID_ID_NUMBER = "INVALID_ID_NUMBER"
+    ID_NUMBER_TAKEN = "ID_NUMBER_TAKEN"
+    INVALID_PHONE = "INVALID_PHONE"
+    NOT_A_RESIDENCE = "NOT_A_RESIDENCE"
+    INVALID_DATE_ORDER = "INVALID_DATE_ORDER"
+    NOT_AN_AREA_CONTAINER = "NOT_AN_AREA_CONTAINER"
+    ALREADY_CLOSED = "ALREADY_CLOSED"
+    ALREADY_SERVING = "ALREADY_SERVING"
+
+
+@error_codes(PersonErrorCode)
+@strawberry.type
+class PersonError(UserError):
+    code: PersonErrorCode
+
+
+@strawberry.input
+class PersonCreateInput:
+    home_id: strawberry.ID = strawberry.field(description="The community (or higher node) whose register holds the person.")
+    name: str
+    id_number: str = strawberry.field(description="18-character resident ID number (GB 11643); birth date and gender come from it.")
+    phone: str | None = None
+    residence_id: strawberry.ID | None = strawberry.field(default=None, description="A building or village group.")
+    permanent_resident: bool = False
+    property_fee_paid: bool = True
+    violations: list[ViolationEnum] = strawberry.field(default_factory=list)  # type: ignore[valid-type]
+    party_member: bool = False
+    retired_cadre: bool = False
+    model_worker: bool = False
+
+
+@strawberry.input
+class PersonUpdateInput:
+    id: strawberry.ID
+    name: str | None = None
+    phone: str | None = None
+    residence_id: strawberry.ID | None = None
+    permanent_resident: bool | None = None
+    property_fee_paid: bool | None = None
+    violations: list[ViolationEnum] | None = None  # type: ignore[valid-type]
+    party_member: bool | None = None
+    retired_cadre: bool | None = None
+    model_worker: bool | None = None
+
+
+@strawberry.type
+class PersonPayload:
+    person: Person | None = None
+    errors: list[PersonError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class StaffRolePayload:
+    staff_role: StaffRole | None = None
+    errors: list[PersonError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class BuildingHeadTermPayload:
+    term: BuildingHeadTerm | None = None
+    errors: list[PersonError] = strawberry.field(default_factory=list)

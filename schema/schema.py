@@ -1,0 +1,57 @@
+"""Assembles Query and Mutation from every domain, with the guardrails."""
+from __future__ import annotations
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import Info
+
+from resolvers.access import AccessMutation, AccessQuery
+from resolvers.nodes import resolve_node
+from resolvers.people import PeopleMutation, PeopleQuery
+from resolvers.tree import TreeMutation, TreeQuery
+from resolvers.workstations import WorkstationMutation, WorkstationQuery
+from schema import people, tree, workstations
+from schema.common import Node
+from schema.guardrails import build_extensions
+
+
+@strawberry.type
+class Query(TreeQuery, PeopleQuery, WorkstationQuery, AccessQuery):
+    @strawberry.field(description="Any object by its global ID; null when missing or outside your scope.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await resolve_node(info, id)
+
+    @strawberry.field(description="Several objects by global ID (at most 100).")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > 100:
+            from graphql import GraphQLError
+
+            raise GraphQLError("at most 100 ids")
+        return [await resolve_node(info, i) for i in ids]
+
+
+@strawberry.type
+class Mutation(TreeMutation, PeopleMutation, WorkstationMutation, AccessMutation):
+    pass
+
+
+CONCRETE_TYPES = [
+    tree.District, tree.NewTown, tree.Subdistrict, tree.Community, tree.Village, tree.Compound, tree.Building,
+    tree.VillageGroup, tree.ServiceArea, people.Person, people.StaffRole, people.BuildingHeadTerm,
+    workstations.Workstation, workstations.StationHeadAppointment, workstations.WorkstationPlan,
+    workstations.WorkstationCampaign,
+]
+
+
+def build_schema(*, production: bool = False) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=CONCRETE_TYPES,
+        extensions=build_extensions(production=production, max_cost=2_000_000),
+        config=StrawberryConfig(disable_field_suggestions=production),
+    )
+
+
+def sdl() -> str:
+    return build_schema().as_str() + "\n"

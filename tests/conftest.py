@@ -1,0 +1,162 @@
+"""Every API test runs against a real server (uvicorn on an ephemeral port) over HTTP, once
+on SQLite with the embedded Redis, and once on PostgreSQL with a real Redis when
+TEST_DATABASE_URL and TEST_REDIS_URL are set (CI sets them)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from grassroots import db
+from grassroots.app import create_app
+from grassroots.settings import Settings
+
+BACKENDS = ["sqlite"] + (["postgres"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+async def reset_postgres(url: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await conn.close()
+
+
+async def reset_redis(url: str) -> None:
+    from redis.asyncio import Redis
+
+    r = Redis.from_url(url)
+    try:
+        await r.flushdb()
+    finally:
+        await r.aclose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+async def database(backend: str, tmp_path) -> AsyncIterator[tuple[str, str | None]]:
+    if backend == "sqlite":
+        url, redis_url = f"sqlite://{tmp_path / 'test.sqlite3'}", None
+    else:
+        url, redis_url = os.environ["TEST_DATABASE_URL"], os.environ.get("TEST_REDIS_URL")
+        await reset_postgres(url)
+        if redis_url:
+            await reset_redis(redis_url)
+    await db.migrate(url)
+    yield url, redis_url
+
+
+@pytest.fixture
+async def server(database, tmp_path) -> AsyncIterator[str]:
+    url, redis_url = database
+    settings = Settings(database_url=url, redis_url=redis_url, data_dir=tmp_path / "data", production=False)
+    app = create_app(settings)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, lifespan="on", log_level="warning", ws="websockets-sansio")
+    srv = uvicorn.Server(config)
+    task = asyncio.create_task(srv.serve(sockets=[sock]))
+    for _ in range(500):
+        if srv.started or task.done():
+            break
+        await asyncio.sleep(0.01)
+    if task.done():
+        task.result()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        await task
+        sock.close()
+
+
+class Api:
+    """A GraphQL client over real HTTP."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.http = httpx.AsyncClient(base_url=base, timeout=30)
+        self.token: str | None = None
+
+    async def raw(self, query: str, variables: dict | None = None, *, token: str | None = None,
+                  lang: str | None = None, headers: dict | None = None) -> dict[str, Any]:
+        h = dict(headers or {})
+        tok = token if token is not None else self.token
+        if tok:
+            h["Authorization"] = f"Bearer {tok}"
+        if lang:
+            h["Accept-Language"] = lang
+        r = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=h)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    async def gql(self, query: str, variables: dict | None = None, **kw: Any) -> dict[str, Any]:
+        """Data of a query that must not raise GraphQL errors."""
+        body = await self.raw(query, variables, **kw)
+        assert not body.get("errors"), body["errors"]
+        return body["data"]
+
+    async def login(self, username: str, password: str) -> str:
+        data = await self.gql(
+            "mutation($u:String!,$p:String!){ sessionCreate(username:$u,password:$p){ token errors{code message} } }",
+            {"u": username, "p": password}, token="",
+        )
+        assert data["sessionCreate"]["errors"] == [], data
+        return data["sessionCreate"]["token"]
+
+    async def as_user(self, username: str, password: str) -> "Api":
+        other = Api(self.base)
+        other.token = await self.login(username, password)
+        return other
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+
+@pytest.fixture
+async def api(server: str) -> AsyncIterator[Api]:
+    client = Api(server)
+    try:
+        yield client
+    finally:
+        await client.close()
+
+
+class QueryCounter(logging.Handler):
+    """Counts SQL statements tortoise sends (its db_client logger, at DEBUG)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+@pytest.fixture
+def sql_counter():
+    logger = logging.getLogger("tortoise.db_client")
+    counter = QueryCounter()
+    old = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(old)

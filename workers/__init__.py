@@ -1,0 +1,1 @@
+"""Background work on arq: WorkerSettings, the jobs, and queue.py (the one place that knows arq)."""

@@ -1,0 +1,25 @@
+"""The jobs. Every job is idempotent: running it twice has the effect of running it once."""
+from __future__ import annotations
+
+from typing import Any
+
+from models.tree import Node
+
+
+async def ping(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Round trip through the queue and the database: what /healthz asks the worker."""
+    return {"pong": True, "nodes": await Node.all().count()}
+
+
+async def workstation_deadline_check(ctx: dict[str, Any]) -> dict[str, int]:
+    """Daily: count workstations late on either campaign deadline (the roll-ups show which)."""
+    from policy.workstations import late_for
+    from resolvers.context import today
+    from models.workstations import Workstation
+
+    on = today()
+    late = 0
+    for w in await Workstation.filter(campaign_id__isnull=False).prefetch_related("campaign"):
+        if late_for(w.premises_ready_on, w.campaign.premises_deadline, on) or late_for(w.in_use_on, w.campaign.in_use_deadline, on):
+            late += 1
+    return {"late": late}
