@@ -82,8 +82,7 @@ class AccessQuery:
         first: int | None = None, after: str | None = None,
     ) -> Connection[AuditEntryType]:
         v = info.context.viewer
-        if not v.authenticated:
-            raise Unauthenticated()
+        v.require_authenticated()
         if not v.scope_paths(Capability.AUDIT_READ):
             raise Denied("reading the audit log needs an administrator's or office's role")
         q = AuditEntry.filter(v.scope_q(Capability.AUDIT_READ))
@@ -105,8 +104,7 @@ class AccessQuery:
     @strawberry.field(description="Every policy parameter in force at a node on a date (default: today).")
     async def policy_parameters(self, info: Info, node_id: strawberry.ID, on: date | None = None) -> list[ParamType]:
         v = info.context.viewer
-        if not v.authenticated:
-            raise Unauthenticated()
+        v.require_authenticated()
         from models.tree import Node
 
         node = await Node.get_or_none(id=decode(node_id, "nodeId", tuple(__import__("schema.tree", fromlist=["TYPE_NAMES"]).TYPE_NAMES.values())))
@@ -120,8 +118,7 @@ class AccessQuery:
     @strawberry.field(description="Partner API keys within your scope.")
     async def api_keys(self, info: Info) -> list[ApiKeyType]:
         v = info.context.viewer
-        if not v.authenticated:
-            raise Unauthenticated()
+        v.require_authenticated()
         return [ApiKeyType.of(k) for k in await ApiKey.filter(v.scope_q(Capability.API_KEY_ADMIN)).order_by("id")]
 
 

@@ -34,6 +34,7 @@ class Viewer:
     api_key_id: int | None = None
     label: str = "anonymous"
     grants: tuple[Grant, ...] = ()
+    credential_error: str | None = None  # credentials were sent but are invalid, expired or revoked
 
     @property
     def authenticated(self) -> bool:
@@ -41,6 +42,10 @@ class Viewer:
 
     def can(self, capability: Capability, path: str) -> bool:
         return can(self.grants, capability, path)
+
+    def require_authenticated(self) -> None:
+        if not self.authenticated:
+            raise Unauthenticated(self.credential_error)
 
     def can_pii(self, path: str) -> bool:
         return can(self.grants, Capability.PERSON_PII, path)
@@ -50,12 +55,15 @@ class Viewer:
 
     def require(self, capability: Capability, path: str) -> None:
         if not self.authenticated:
-            raise Unauthenticated()
+            raise Unauthenticated(self.credential_error)
         if not self.can(capability, path):
             raise Denied()
 
     def scope_q(self, capability: Capability = Capability.READ, field_name: str = "path") -> Q:
-        """A filter that keeps rows whose path lies inside the caller's scope."""
+        """A filter that keeps rows whose path lies inside the caller's scope (every list
+        query goes through here, so anonymous callers are refused in one place)."""
+        if not self.authenticated:
+            raise Unauthenticated(self.credential_error)
         paths = scope_paths(self.grants, capability)
         if not paths:
             return Q(id=-1)
@@ -128,7 +136,10 @@ async def build_context(request: Any, response: Any = None, connection_params: d
         # websocket: credentials travel in the connection_init payload
         for k, v in connection_params.items():
             headers[k.lower()] = v
-    viewer = await viewer_from_headers(headers)
+    try:
+        viewer = await viewer_from_headers(headers)
+    except Denied as exc:  # bad credentials: every field that needs a caller says so
+        viewer = Viewer(credential_error=exc.message)
     return Context(
         viewer=viewer,
         locale=locale_from(headers.get("accept-language")),

@@ -41,5 +41,5 @@ class Denied(GraphQLError):
 
 
 class Unauthenticated(Denied):
-    def __init__(self) -> None:
-        super().__init__("authentication required: send 'Authorization: Bearer <token>'", "UNAUTHENTICATED")
+    def __init__(self, reason: str | None = None) -> None:
+        super().__init__(reason or "authentication required: send 'Authorization: Bearer <token>'", "UNAUTHENTICATED")

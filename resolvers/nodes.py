@@ -23,8 +23,7 @@ def fetcher(*type_names: str):
 
 
 async def resolve_node(info: Info, gid: str) -> Any:
-    if not info.context.viewer.authenticated:
-        raise Unauthenticated()
+    info.context.viewer.require_authenticated()
     try:
         type_name, pk = from_global_id(gid)
     except ValueError:

@@ -83,8 +83,7 @@ class PeopleQuery:
         last: int | None = None, before: str | None = None,
     ) -> Connection[PersonType]:
         v = info.context.viewer
-        if not v.authenticated:
-            raise Unauthenticated()
+        v.require_authenticated()
         q = Person.filter(v.scope_q())
         if name_contains:
             q = q.filter(name__contains=name_contains)

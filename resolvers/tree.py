@@ -142,10 +142,7 @@ class TreeQuery:
     @strawberry.field(description="Your scope roots: the nodes your roles are held at.")
     async def scope_roots(self, info: Info) -> list[TreeNode]:
         v = info.context.viewer
-        if not v.authenticated:
-            from resolvers.errors import Unauthenticated
-
-            raise Unauthenticated()
+        v.require_authenticated()
         ids = sorted({g.node_id for g in v.grants})
         rows = [info.context.loaders.node.load(i) for i in ids]
         out = []
@@ -168,10 +165,7 @@ class TreeQuery:
         last: int | None = None, before: str | None = None,
     ) -> Connection[TreeNode]:
         v = info.context.viewer
-        if not v.authenticated:
-            from resolvers.errors import Unauthenticated
-
-            raise Unauthenticated()
+        v.require_authenticated()
         q = Node.filter(v.scope_q())
         if kind is not None:
             q = q.filter(kind=kind)

@@ -83,8 +83,7 @@ class WorkstationQuery:
         last: int | None = None, before: str | None = None,
     ) -> Connection[WorkstationType]:
         v = info.context.viewer
-        if not v.authenticated:
-            raise Unauthenticated()
+        v.require_authenticated()
         rows = await Workstation.filter(v.scope_q()).order_by("id").prefetch_related("campaign")
         if late_only:
             on = today()

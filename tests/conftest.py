@@ -1,6 +1,10 @@
-"""Every API test runs against a real server (uvicorn on an ephemeral port) over HTTP, once
-on SQLite with the embedded Redis, and once on PostgreSQL with a real Redis when
-TEST_DATABASE_URL and TEST_REDIS_URL are set (CI sets them)."""
+"""Every API test runs against a real server (uvicorn on an ephemeral port) over HTTP.
+
+One pytest process tests one backend (tortoise caches per-dialect SQL on the model
+classes, so SQLite and PostgreSQL do not mix in one process): SQLite with the
+embedded Redis by default, PostgreSQL with a real Redis when
+GRASSROOTS_TEST_BACKEND=postgres (then TEST_DATABASE_URL and TEST_REDIS_URL are
+required). `make test` runs the second pass whenever TEST_DATABASE_URL is set."""
 from __future__ import annotations
 
 import asyncio
@@ -18,7 +22,12 @@ from grassroots import db
 from grassroots.app import create_app
 from grassroots.settings import Settings
 
-BACKENDS = ["sqlite"] + (["postgres"] if os.environ.get("TEST_DATABASE_URL") else [])
+BACKEND = os.environ.get("GRASSROOTS_TEST_BACKEND", "sqlite")
+if BACKEND not in ("sqlite", "postgres"):
+    raise RuntimeError(f"GRASSROOTS_TEST_BACKEND must be sqlite or postgres, not {BACKEND!r}")
+if BACKEND == "postgres" and not os.environ.get("TEST_DATABASE_URL"):
+    raise RuntimeError("GRASSROOTS_TEST_BACKEND=postgres needs TEST_DATABASE_URL (and TEST_REDIS_URL)")
+BACKENDS = [BACKEND]
 
 
 async def reset_postgres(url: str) -> None:

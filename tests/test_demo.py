@@ -22,9 +22,8 @@ from policy.seats import required_heads
 
 
 @pytest.fixture
-async def demo_db(tmp_path):
-    url = f"sqlite://{tmp_path / 'demo.sqlite3'}"
-    await db.migrate(url)
+async def demo_db(database):
+    url = database[0]
     await db.start(url)
     try:
         assert await load_demo() is True
@@ -130,16 +129,14 @@ async def test_demo_users_log_in_with_scoped_grants(demo_db) -> None:
     assert compound.name == "翠苑一区"
 
 
-async def test_a_failure_half_way_leaves_nothing_behind(tmp_path, monkeypatch) -> None:
+async def test_a_failure_half_way_leaves_nothing_behind(database, monkeypatch) -> None:
     import grassroots.demo as demo
 
     async def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(demo, "create_user", broken)
-    url = f"sqlite://{tmp_path / 'demo.sqlite3'}"
-    await db.migrate(url)
-    await db.start(url)
+    await db.start(database[0])
     try:
         with pytest.raises(RuntimeError, match="boom"):
             await load_demo()

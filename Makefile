@@ -1,0 +1,45 @@
+# Grassroots: two commands. `make run` serves the demo district; `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test schema migrate demo worker clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/grassroots migrate
+	$(BIN)/grassroots demo
+	$(BIN)/grassroots serve
+
+# Pure rules and the API on SQLite with the embedded Redis; then, when TEST_DATABASE_URL is
+# set (CI sets it), everything that touches a database again on PostgreSQL with a real Redis.
+DB_TESTS := tests/api tests/test_demo.py
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL) and Redis ($${TEST_REDIS_URL:-embedded})"; \
+	  GRASSROOTS_TEST_BACKEND=postgres $(BIN)/python -m pytest $(DB_TESTS); \
+	fi
+
+schema: $(STAMP)
+	$(BIN)/grassroots schema --write
+
+migrate: $(STAMP)
+	$(BIN)/grassroots migrate
+
+demo: $(STAMP)
+	$(BIN)/grassroots demo
+
+worker: $(STAMP)
+	$(BIN)/grassroots worker
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -1,0 +1,36 @@
+"""The running application: health through the worker, GraphiQL served locally, guardrails on."""
+from __future__ import annotations
+
+import re
+
+from tests.factory import PASSWORD, build_world
+
+
+async def test_health_goes_through_the_queue_and_the_worker(api):
+    await build_world()
+    r = await api.http.get("/healthz")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["ok"] is True and body["worker"]["pong"] is True and body["worker"]["nodes"] == 11
+
+
+async def test_graphiql_is_served_without_a_cdn(api):
+    r = await api.http.get("/graphql", headers={"Accept": "text/html"})
+    assert r.status_code == 200 and "graphiql" in r.text.lower()
+    assert not re.search(r"(src|href)=\"https?://", r.text)
+    for asset in re.findall(r"(?:src|href)=\"(/static/graphiql/[^\"]+)\"", r.text):
+        got = await api.http.get(asset)
+        assert got.status_code == 200 and got.content, asset
+
+
+async def test_costly_and_deep_queries_are_refused(api):
+    await build_world()
+    admin = await api.as_user("admin", PASSWORD)
+    nested = "{ districts { " + "children(first: 100) { nodes { " * 5 + "name" + " } }" * 5 + " } }"
+    body = await admin.raw(nested)
+    assert body["errors"] and "cost" in body["errors"][0]["message"]
+    deep = "{ districts { " + "parent { " * 14 + "name" + " }" * 14 + " } }"
+    body = await admin.raw(deep)
+    assert body["errors"] and "depth" in body["errors"][0]["message"].lower()
+    body = await admin.raw("{ treeNodes(first: 101) { totalCount } }")
+    assert "between 0 and 100" in body["errors"][0]["message"]
