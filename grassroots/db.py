@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "models.parameters",
     "models.access",
     "models.audit",
+    "models.calendar",
 ]
 
 
