@@ -29,6 +29,9 @@ class Capability(str, Enum):
     API_KEY_ADMIN = "API_KEY_ADMIN"
     AUDIT_READ = "AUDIT_READ"
     CALENDAR_WRITE = "CALENDAR_WRITE"
+    RECRUITMENT = "RECRUITMENT"  # run campaigns, review, interview, notice, agreements, end of service
+    POLICE_OPINION = "POLICE_OPINION"  # the community police officer's opinion on an applicant
+    HEAD_FILING = "HEAD_FILING"  # the subdistrict's competent section records changes of heads
 
 
 C = Capability
@@ -43,14 +46,15 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         {
             C.READ, C.TREE_WRITE, C.PERSON_WRITE, C.PERSON_PII, C.WORKSTATION_WRITE, C.CAMPAIGN_WRITE,
             C.PLAN_APPROVE, C.STATION_HEAD_APPOINT, C.BUILDING_HEAD_RECORD, C.PARAMETER_WRITE,
+            C.RECRUITMENT, C.HEAD_FILING,
         }
     ),
     Role.COMMUNITY_STAFF: frozenset(
-        {C.READ, C.TREE_WRITE, C.PERSON_WRITE, C.PERSON_PII, C.WORKSTATION_WRITE, C.BUILDING_HEAD_RECORD}
+        {C.READ, C.TREE_WRITE, C.PERSON_WRITE, C.PERSON_PII, C.WORKSTATION_WRITE, C.BUILDING_HEAD_RECORD, C.RECRUITMENT}
     ),
     Role.STATION_HEAD: frozenset({C.READ, C.WORKSTATION_WRITE}),
     Role.BUILDING_HEAD: frozenset({C.READ}),
-    Role.COMMUNITY_POLICE: frozenset({C.READ, C.PERSON_PII}),
+    Role.COMMUNITY_POLICE: frozenset({C.READ, C.PERSON_PII, C.POLICE_OPINION}),
     Role.HOTLINE: frozenset({C.READ}),
     Role.FINANCE: frozenset({C.READ}),
     Role.INSURER: frozenset({C.READ, C.PERSON_PII}),

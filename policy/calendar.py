@@ -171,19 +171,21 @@ def arrangement_from_package(year: int) -> YearArrangement:
 
 
 def seed_arrangements() -> dict[int, YearArrangement]:
-    """Arrangements for the years chinese_calendar covers completely.
+    """Arrangements for every year chinese_calendar covers, its last year included
+    (with chinese-calendar 1.11: 2004–2026).
 
-    A calendar year is complete only when the package also holds the next
-    year's arrangement, because the next New Year's days off and make-up days
-    can fall in late December (e.g. 29–31 Dec 2018 belong to the 2019
-    notice). So the package's last year is left out; with chinese-calendar
-    1.11 the seed is 2004–2025.
+    Caveat: the next year's New Year days off and make-up working days may fall
+    in late December (e.g. 29–31 Dec 2018 belong to the 2019 New Year notice),
+    and they are only known once the next year's arrangement is published. So
+    the package's last year may lack a few late-December days until then. Its
+    last year is seeded anyway, because notices posted during that year must be
+    countable; when the next year's arrangement is published, an administrator
+    entering it may re-enter the current year too (with those December days) —
+    an entered year replaces the seed's year.
     """
     holidays, _ = _package_data()
-    covered = {d.year for d in holidays}
-    first, last = min(covered), max(covered)
-    complete = [y for y in range(first, last) if y in covered and y + 1 in covered]
-    return {y: arrangement_from_package(y) for y in complete}
+    covered = sorted({d.year for d in holidays})
+    return {y: arrangement_from_package(y) for y in covered}
 
 
 def default_calendar() -> WorkingDayCalendar:

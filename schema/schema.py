@@ -6,17 +6,19 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
 from resolvers.access import AccessMutation, AccessQuery
+from resolvers.calendar import CalendarMutation, CalendarQuery
 from resolvers.nodes import resolve_node
 from resolvers.people import PeopleMutation, PeopleQuery
+from resolvers.recruitment import RecruitmentMutation, RecruitmentQuery
 from resolvers.tree import TreeMutation, TreeQuery
 from resolvers.workstations import WorkstationMutation, WorkstationQuery
-from schema import people, tree, workstations
+from schema import people, recruitment, tree, workstations
 from schema.common import Node
 from schema.guardrails import build_extensions
 
 
 @strawberry.type
-class Query(TreeQuery, PeopleQuery, WorkstationQuery, AccessQuery):
+class Query(TreeQuery, PeopleQuery, WorkstationQuery, AccessQuery, CalendarQuery, RecruitmentQuery):
     @strawberry.field(description="Any object by its global ID; null when missing or outside your scope.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(info, id)
@@ -31,7 +33,7 @@ class Query(TreeQuery, PeopleQuery, WorkstationQuery, AccessQuery):
 
 
 @strawberry.type
-class Mutation(TreeMutation, PeopleMutation, WorkstationMutation, AccessMutation):
+class Mutation(TreeMutation, PeopleMutation, WorkstationMutation, AccessMutation, CalendarMutation, RecruitmentMutation):
     pass
 
 
@@ -39,7 +41,7 @@ CONCRETE_TYPES = [
     tree.District, tree.NewTown, tree.Subdistrict, tree.Community, tree.Village, tree.Compound, tree.Building,
     tree.VillageGroup, tree.ServiceArea, people.Person, people.StaffRole, people.BuildingHeadTerm,
     workstations.Workstation, workstations.StationHeadAppointment, workstations.WorkstationPlan,
-    workstations.WorkstationCampaign,
+    workstations.WorkstationCampaign, recruitment.RecruitmentCampaign, recruitment.Application, recruitment.Objection,
 ]
 
 

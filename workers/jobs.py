@@ -23,3 +23,15 @@ async def workstation_deadline_check(ctx: dict[str, Any]) -> dict[str, int]:
         if late_for(w.premises_ready_on, w.campaign.premises_deadline, on) or late_for(w.in_use_on, w.campaign.in_use_deadline, on):
             late += 1
     return {"late": late}
+
+
+async def end_due_terms(ctx: dict[str, Any]) -> dict[str, int]:
+    """Daily: end resignations whose end date has come and terms past their end (idempotent:
+    a term already ended is not touched again)."""
+    from tortoise.transactions import in_transaction
+
+    from resolvers.context import today
+    from resolvers.recruitment import end_due_terms as end_terms
+
+    async with in_transaction():
+        return {"ended": await end_terms(today())}

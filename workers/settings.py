@@ -28,8 +28,11 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 
 class WorkerSettings:
-    functions = [jobs.ping, jobs.workstation_deadline_check]
-    cron_jobs = [cron(jobs.workstation_deadline_check, hour={1}, minute={0}, unique=True)]
+    functions = [jobs.ping, jobs.workstation_deadline_check, jobs.end_due_terms]
+    cron_jobs = [
+        cron(jobs.workstation_deadline_check, hour={1}, minute={0}, unique=True),
+        cron(jobs.end_due_terms, hour={0}, minute={30}, unique=True),
+    ]
     job_serializer = staticmethod(_dumps)
     job_deserializer = staticmethod(orjson.loads)
     on_startup = staticmethod(startup)

@@ -30,12 +30,20 @@ def d(s: str) -> date:
 # --- seed ----------------------------------------------------------------------------------
 
 
-def test_seed_covers_every_package_year_but_the_last() -> None:
+def test_seed_covers_every_package_year_including_the_last() -> None:
     # The package's last year may still get late-December days from the next
-    # year's New Year notice, so it is not complete.
-    assert CAL.known_years() == list(range(PKG_FIRST, PKG_LAST))
-    assert {2019, 2020, 2023, 2024, 2025} <= set(CAL.known_years())
-    assert PKG_LAST not in seed_arrangements()
+    # year's New Year notice, but notices posted during it must be countable,
+    # so it is seeded (an administrator may re-enter it later).
+    assert CAL.known_years() == list(range(PKG_FIRST, PKG_LAST + 1))
+    assert {2019, 2020, 2023, 2024, 2025, 2026} <= set(CAL.known_years())
+    assert PKG_LAST in seed_arrangements()
+    assert seed_arrangements()[PKG_LAST] == arrangement_from_package(PKG_LAST)
+
+
+def test_a_notice_posted_today_can_be_counted() -> None:
+    # 2026-11-25 (the package's last year): Wed 25, Thu 26, Fri 27, Mon 30 Nov, Tue 1 Dec
+    assert CAL.nth_working_day_from(d("2026-11-25"), 5) == d("2026-12-01")
+    assert CAL.nth_working_day_from(d("2026-11-25"), 7) == d("2026-12-03")
 
 
 def test_late_december_days_of_next_new_year_are_in_the_seed() -> None:
@@ -48,7 +56,7 @@ def test_late_december_days_of_next_new_year_are_in_the_seed() -> None:
 
 
 def test_seed_agrees_with_chinese_calendar_on_every_day() -> None:
-    day, last = date(PKG_FIRST, 1, 1), date(PKG_LAST - 1, 12, 31)
+    day, last = date(PKG_FIRST, 1, 1), date(PKG_LAST, 12, 31)
     mismatches = []
     while day <= last:
         if CAL.is_working_day(day) != chinese_calendar.is_workday(day):
@@ -86,6 +94,9 @@ DAYS = [
     ("2025-02-05", True), ("2025-02-08", True), ("2025-02-09", False),
     # 2025 National Day + Mid-Autumn 1–8 Oct, Sun 28 Sep & Sat 11 Oct worked
     ("2025-09-28", True), ("2025-10-08", False), ("2025-10-09", True), ("2025-10-11", True),
+    # 2026 Spring Festival 15–23 Feb, Sat 14 & Sat 28 Feb worked
+    ("2026-02-13", True), ("2026-02-14", True), ("2026-02-16", False), ("2026-02-23", False),
+    ("2026-02-24", True), ("2026-02-28", True),
     # ordinary weekend and weekday
     ("2025-03-08", False), ("2025-03-10", True),
 ]
@@ -217,6 +228,7 @@ def test_package_last_year_can_be_adopted_explicitly() -> None:
     arr = arrangement_from_package(PKG_LAST)
     cal = CAL.with_year(arr)
     assert PKG_LAST in cal.known_years()
+    assert cal.known_years() == CAL.known_years()  # already seeded: adopting it again changes nothing
     with pytest.raises(UnknownYearError):
         arrangement_from_package(PKG_LAST + 5)
 
