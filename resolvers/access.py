@@ -69,6 +69,38 @@ def _audit_type(e: AuditEntry) -> AuditEntryType:
                           before=e.before, after=e.after)
 
 
+async def _user_for(info: Info, gid: str) -> User:
+    """A user is administered by whoever administers every node the user holds a role at."""
+    u = await User.get_or_none(id=decode(gid, "userId", ("User",)))
+    if u is None:
+        raise Denied()
+    paths = await RoleGrant.filter(user_id=u.id).values_list("path", flat=True)
+    admin_scopes = info.context.viewer.scope_paths(Capability.USER_ADMIN)
+    if not admin_scopes or not all(any(p.startswith(s) for s in admin_scopes) for p in paths):
+        raise Denied()
+    return u
+
+
+async def _grant_change(info: Info, user_gid: str, role, node_gid: str, *, add: bool) -> UserPayload:
+    ctx = info.context
+
+    async def body():
+        u = await _user_for(info, user_gid)
+        node = await node_for(info, node_gid, "nodeId", Capability.USER_ADMIN)
+        before = {"grants": [(g.role.value, g.node_id) for g in await RoleGrant.filter(user_id=u.id)]}
+        if add:
+            await RoleGrant.get_or_create(user_id=u.id, role=Role(role), node_id=node.id, defaults={"path": node.path})
+        else:
+            deleted = await RoleGrant.filter(user_id=u.id, role=Role(role), node_id=node.id).delete()
+            if not deleted:
+                raise Problem("NOT_FOUND", ["role"], what=f"{Role(role).value}@{node.name}")
+        after = {"grants": [(g.role.value, g.node_id) for g in await RoleGrant.filter(user_id=u.id)]}
+        await audit(ctx, "roleGrantAdd" if add else "roleGrantRemove", "User", u.id, node.path, before, after)
+        return {"user": await _user_type(u)}
+
+    return await run(ctx, UserPayload, AccessError, body)
+
+
 @strawberry.type
 class AccessQuery:
     @strawberry.field(description="Who you are and where your roles reach.")
@@ -114,6 +146,16 @@ class AccessQuery:
         chain = list(reversed(ancestor_ids(node.path)))
         when = on or today()
         return [_param(k, params.in_force_row(k, chain, rows, when), info.context.locale) for k in params.PARAMETERS]
+
+    @strawberry.field(description="Users holding roles within your administration scope (administrators only).")
+    async def users(self, info: Info) -> list[UserType]:
+        v = info.context.viewer
+        v.require_authenticated()
+        scopes = v.scope_paths(Capability.USER_ADMIN)
+        if not scopes:
+            raise Denied("listing users needs an administrator's role")
+        ids = await RoleGrant.filter(v.scope_q(Capability.USER_ADMIN)).distinct().values_list("user_id", flat=True)
+        return [await _user_type(u) for u in await User.filter(id__in=list(ids)).order_by("id")]
 
     @strawberry.field(description="Partner API keys within your scope.")
     async def api_keys(self, info: Info) -> list[ApiKeyType]:
@@ -174,6 +216,28 @@ class AccessMutation:
 
         return await run(ctx, UserPayload, AccessError, body,
                          integrity=lambda e: Problem("USERNAME_TAKEN", ["input", "username"], username=input.username))
+
+    @strawberry.mutation(description="Give a user a role at a node (administrators only, within their scope).")
+    async def role_grant_add(self, info: Info, user_id: strawberry.ID, role: RoleEnum, node_id: strawberry.ID) -> UserPayload:  # type: ignore[valid-type]
+        return await _grant_change(info, user_id, role, node_id, add=True)
+
+    @strawberry.mutation(description="Take a role at a node away from a user.")
+    async def role_grant_remove(self, info: Info, user_id: strawberry.ID, role: RoleEnum, node_id: strawberry.ID) -> UserPayload:  # type: ignore[valid-type]
+        return await _grant_change(info, user_id, role, node_id, add=False)
+
+    @strawberry.mutation(description="Deactivate a user: they can no longer log in and their tokens stop working at once.")
+    async def user_deactivate(self, info: Info, id: strawberry.ID) -> UserPayload:
+        ctx = info.context
+
+        async def body():
+            u = await _user_for(info, id)
+            u.is_active = False
+            await u.save(update_fields=["is_active"])
+            await AuthToken.filter(user_id=u.id, revoked_at__isnull=True).update(revoked_at=datetime.now(SHANGHAI))
+            await audit(ctx, "userDeactivate", "User", u.id, "/", {"is_active": True}, {"is_active": False})
+            return {"user": await _user_type(u)}
+
+        return await run(ctx, UserPayload, AccessError, body)
 
     @strawberry.mutation(description="Issue an API key to a partner agency (hotline, finance, insurer), scoped to a node.")
     async def api_key_create(self, info: Info, name: str, role: RoleEnum, node_id: strawberry.ID) -> ApiKeyPayload:  # type: ignore[valid-type]

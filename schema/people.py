@@ -1,7 +1,7 @@
 """People, staff roles and building-head terms (DOMAIN.md §2, §4, §5)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Annotated
 
@@ -113,6 +113,15 @@ class StaffRole(Node):
         return await _node(info, self.node_id)
 
 
+@strawberry.type(description="A change of building heads filed with the subdistrict's competent section (§11).")
+class HeadChangeFiling:
+    change: str = strawberry.field(description="START, END, RENEWAL or RESIGNATION.")
+    effective_on: date
+    reason: str
+    filed_by: str
+    filed_at: datetime
+
+
 @strawberry.type(description="A term of service of a building head (楼栋长) or village group leader.")
 class BuildingHeadTerm(Node):
     pk: strawberry.Private[int]
@@ -137,6 +146,13 @@ class BuildingHeadTerm(Node):
     @strawberry.field
     async def person(self, info: Info) -> Person | None:
         return await person_by_id(info, self.person_id)
+
+    @strawberry.field(description="Changes of this term filed with the subdistrict's competent section.")
+    async def filings(self) -> list["HeadChangeFiling"]:
+        from models.recruitment import HeadChangeFiling as F
+
+        return [HeadChangeFiling(change=f.change, effective_on=f.effective_on, reason=f.reason, filed_by=f.filed_by, filed_at=f.filed_at)
+                for f in await F.filter(term_id=self.pk).order_by("id")]
 
     @strawberry.field
     async def service_area(self, info: Info) -> Annotated["ServiceArea", strawberry.lazy("schema.tree")] | None:

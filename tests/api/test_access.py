@@ -151,3 +151,31 @@ async def test_failed_mutation_leaves_nothing_half_written(api):
     assert res["serviceAreaCreate"]["serviceArea"] is None
     assert res["serviceAreaCreate"]["errors"] == [{"code": "NOT_IN_CONTAINER", "field": ["input", "memberIds", "1"]}]
     assert await ServiceArea.all().count() == 0
+
+
+async def test_admin_manages_users_and_grants(api):
+    w = await build_world()
+    admin = await api.as_user("admin", PASSWORD)
+    made = await admin.gql("""mutation($n: ID!){ userCreate(input: {username: "wang", displayName: "王干事", password: "long-enough-pw",
+        grants: [{role: COMMUNITY_STAFF, nodeId: $n}]}){ user { id grants { role node { name } } } errors { code } } }""",
+                           {"n": gid(w.community_a)})
+    user = made["userCreate"]["user"]
+    assert user["grants"] == [{"role": "COMMUNITY_STAFF", "node": {"name": "翠苑社区"}}]
+    weak = await admin.gql("""mutation($n: ID!){ userCreate(input: {username: "x", displayName: "x", password: "short",
+        grants: [{role: COMMUNITY_STAFF, nodeId: $n}]}){ errors { code field } } }""", {"n": gid(w.community_a)})
+    assert weak["userCreate"]["errors"] == [{"code": "WEAK_PASSWORD", "field": ["input", "password"]}]
+    wang = await api.as_user("wang", "long-enough-pw")
+    assert (await wang.gql("{ viewer { username grants { role } } }"))["viewer"]["grants"] == [{"role": "COMMUNITY_STAFF"}]
+    added = await admin.gql("mutation($u: ID!, $n: ID!){ roleGrantAdd(userId: $u, role: COMMUNITY_STAFF, nodeId: $n){ user { grants { node { name } } } } }",
+                            {"u": user["id"], "n": gid(w.community_b)})
+    assert [g["node"]["name"] for g in added["roleGrantAdd"]["user"]["grants"]] == ["翠苑社区", "锦华社区"]
+    # a community officer can administer nobody
+    officer = await api.as_user("cuiyuan", PASSWORD)
+    body = await officer.raw("mutation($u: ID!){ userDeactivate(id: $u){ errors { code } } }", {"u": user["id"]})
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    off = await admin.gql("mutation($u: ID!){ userDeactivate(id: $u){ user { isActive } } }", {"u": user["id"]})
+    assert off["userDeactivate"]["user"]["isActive"] is False
+    body = await wang.raw("{ viewer { username } treeNodes { totalCount } }")
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    listed = await admin.gql("{ users { username } }")
+    assert "wang" in [u["username"] for u in listed["users"]]

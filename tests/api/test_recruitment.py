@@ -172,6 +172,18 @@ async def test_the_whole_path_from_campaign_to_first_day(api):
     assert {h["by"] for h in term["node"]["history"]} == {"cuiyuan", "police", "linhu"}
     after = (await officer.gql(roll_q, {"id": gid(w.compound_a)}))["node"]["rollup"]
     assert after == {"requiredBuildingHeads": 3, "activeBuildingHeads": 1, "vacancies": 2}
+    filings = await officer.gql("query($id: ID!){ node(id: $id){ ... on Application { term { filings { change effectiveOn } } } } }", {"id": by_self})
+    assert filings["node"]["term"]["filings"] == [{"change": "START", "effectiveOn": "2025-02-20"}]
+
+    # 7. the subdistrict has no community or grid workers for its 2 compounds: the new head may head the station
+    from models.workstations import Workstation
+
+    ws = await Workstation.get(compound_id=w.compound_a.id)
+    appointed = await sub.gql("""mutation($i: StationHeadAppointInput!){ stationHeadAppoint(input: $i){
+        appointment { source person { name } } errors { code } } }""",
+        {"i": {"workstationId": to_global_id("Workstation", ws.id), "personId": pid(self_nominee), "source": "BUILDING_HEAD",
+               "letterNumber": "临湖街聘〔2025〕3号", "filingReference": "东湖新城备〔2025〕2号", "appointedOn": "2025-03-01"}})
+    assert appointed["stationHeadAppoint"] == {"appointment": {"source": "BUILDING_HEAD", "person": {"name": "王秀英"}}, "errors": []}
 
 
 async def _published_head(api):
