@@ -9,12 +9,15 @@ The demo shows every state the screens have to deal with: service areas with
 vacancies, a compound with no service areas at all, a community on the rural
 chain, late workstations (one with late premises, one not yet in use), a
 workstation without a station head, a station head who is a building head,
-plans in each status, residents who would fail the eligibility checks.
+plans in each status, residents who would fail the eligibility checks, and a
+building-head recruitment campaign (江景社区) with applications at every interesting
+step of the process, each with its history.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
@@ -23,18 +26,27 @@ from grassroots.passwords import hash_password
 from models.access import RoleGrant, User
 from models.parameters import PolicyParameter
 from models.people import Person, StaffRole
-from models.recruitment import BuildingHead
+from models.recruitment import (
+    Application, ApplicationEvent, BuildingHead, CampaignArea, HeadChangeFiling, NominationSigner, Objection,
+    RecruitmentCampaign,
+)
 from models.tree import Node, ServiceArea
 from models.workstations import StationHeadAppointment, Workstation, WorkstationCampaign, WorkstationPlan
+from policy.calendar import default_calendar
 from policy.dates import age_on, term_end
+from policy.eligibility import Applicant, check_eligibility
 from policy.idnumber import check_digit
 from policy.kinds import (
     Chain, Gender, HeadKind, NodeKind, PlanStatus, PremisesKind, Role, StaffKind, StationHeadSource, SubdistrictKind,
     TermStatus, Violation,
 )
+from policy.nomination import Signer, check_signers
+from policy.notice import notice_window
 from policy.parameters import default_rows
+from policy.recruitment import ApplicationStatus, Channel, ObjectionStatus, Organisation, check_step
 from policy.seats import required_heads
 from policy.terms import EndReason
+from resolvers.parameters import parameters_in_force
 from resolvers.tree import create_node
 
 __all__ = ["DEMO_USERS", "DEMO_PASSWORD", "create_district", "create_user", "load_demo"]
@@ -51,10 +63,13 @@ DEMO_USERS: list[tuple[str, str, str]] = [
     ("district", Role.DISTRICT_OFFICE.value, "临江新区领导小组办公室（全区）"),
     ("dongbu", Role.NEW_TOWN_OFFICE.value, "东湖新城办公室（东湖新城及下辖街道）"),
     ("linhu", Role.SUBDISTRICT_OFFICER.value, "临湖街道业务主管科室（临湖街道）"),
+    ("wangjiang", Role.SUBDISTRICT_OFFICER.value, "望江街道业务主管科室（望江街道）"),
     ("cuiyuan", Role.COMMUNITY_STAFF.value, "翠苑社区工作人员（翠苑社区）"),
     ("jinhua", Role.COMMUNITY_STAFF.value, "锦华社区工作人员（锦华社区）"),
+    ("jiangjing", Role.COMMUNITY_STAFF.value, "江景社区工作人员（江景社区）"),
     ("zhanzhang", Role.STATION_HEAD.value, "翠苑一区小区网格工作站站长（翠苑一区）"),
     ("police", Role.COMMUNITY_POLICE.value, "临湖街道社区民警（翠苑社区、锦华社区）"),
+    ("police2", Role.COMMUNITY_POLICE.value, "望江街道社区民警（江景社区）"),
     ("hotline", Role.HOTLINE.value, "12345热线（全区工单）"),
 ]
 
@@ -148,7 +163,8 @@ JIANGJING = CommunitySpec(
         CompoundSpec(
             "LJ-DH-WJ-JJ-01", "江畔花园", "望江街道滨江大道1888号", date(2021, 1, 1),
             (("1栋", 110), ("2栋", 110), ("3栋", 220), ("4栋", 48), ("5栋", 52), ("6栋", 90)),
-            (_a("1-2栋片区", "1栋 2栋", 3), _a("3栋片区", "3栋", 3), _a("4-6栋片区", "4栋 5栋 6栋", 2)),
+            # 3栋片区: two of its three seats are vacant; the 2026 recruitment campaign fills them
+            (_a("1-2栋片区", "1栋 2栋", 3), _a("3栋片区", "3栋", 1), _a("4-6栋片区", "4栋 5栋 6栋", 2)),
             PremisesKind.PROPERTY_OFFICE, "物业服务中心二楼会议室隔出一间，约35平方米", "on_time",
         ),
         CompoundSpec(
@@ -237,6 +253,16 @@ PLANS = {
 
 CAMPAIGN = ("2026年小区工作站建设", date(2026, 2, 15), date(2026, 2, 28))
 
+# 江景社区's by-election of building heads (DOMAIN.md §5): name, community, opened on, notice.
+# Its areas are the community's service areas with vacancies; its applications are in _Loader._recruitment.
+RECRUITMENT = (
+    "2026年江景社区楼栋长补选", "江景社区", date(2026, 10, 20),
+    ("江景社区部分楼栋长岗位空缺，现面向本社区居民公开补选楼栋长。报名条件：遵纪守法、热心公益，为本小区常住居民，"
+     "申请之日未满60周岁（特别优秀的可放宽至未满65周岁），身体健康，按时缴纳物业费，无违章搭建、无破坏房屋承重结构行为。"
+     "可本人自荐、本楼栋10名以上居民联名推荐或由社区党组织、居委会、物业企业、业委会推荐，"
+     "请到社区居委会或小区网格工作站领取报名表。"),
+)
+
 # ---------------------------------------------------------------------------
 # Deterministic people
 # ---------------------------------------------------------------------------
@@ -275,12 +301,12 @@ class _People:
                 return name
         raise RuntimeError("ran out of demo names")  # pragma: no cover
 
-    def _birth_date(self, age: int) -> date:
+    def _birth_date(self, age: int, as_of: date) -> date:
         i = self.n
         month, day = 1 + (i * 5) % 12, 1 + (i * 11) % 28
-        year = AGES_AS_OF.year - age - (1 if (month, day) > (AGES_AS_OF.month, AGES_AS_OF.day) else 0)
+        year = as_of.year - age - (1 if (month, day) > (as_of.month, as_of.day) else 0)
         born = date(year, month, day)
-        assert age_on(born, AGES_AS_OF) == age
+        assert age_on(born, as_of) == age
         return born
 
     def _id_number(self, born: date, gender: Gender) -> str:
@@ -304,11 +330,13 @@ class _People:
         self, *, age: int, home: Node, residence: Node | None, gender: Gender | None = None,
         permanent_resident: bool = True, property_fee_paid: bool = True, violations: tuple[Violation, ...] = (),
         party_member: bool = False, retired_cadre: bool = False, model_worker: bool = False,
+        as_of: date = AGES_AS_OF,
     ) -> Person:
+        """A person aged ``age`` on ``as_of``."""
         self.n += 1
         if gender is None:
             gender = Gender.FEMALE if self.n % 2 == 0 else Gender.MALE
-        born = self._birth_date(age)
+        born = self._birth_date(age, as_of)
         return await Person.create(
             name=self._name(gender), gender=gender, id_number=self._id_number(born, gender), birth_date=born,
             phone=self._phone(), home_id=home.id, path=home.path, residence_id=residence.id if residence else None,
@@ -390,6 +418,7 @@ class _Loader:
         await self._building_heads()
         users = await self._users()
         await self._workstations(users)
+        await self._recruitment(users)
 
     # -- tree ---------------------------------------------------------------
 
@@ -548,18 +577,236 @@ class _Loader:
             ("district", "临江新区领导小组办公室", [(Role.DISTRICT_OFFICE, d)], None),
             ("dongbu", "东湖新城领导小组办公室", [(Role.NEW_TOWN_OFFICE, n["东湖新城"])], None),
             ("linhu", "临湖街道业务主管科室", [(Role.SUBDISTRICT_OFFICER, n["临湖街道"])], None),
+            ("wangjiang", "望江街道业务主管科室", [(Role.SUBDISTRICT_OFFICER, n["望江街道"])], None),
             ("cuiyuan", "翠苑社区居委会", [(Role.COMMUNITY_STAFF, n["翠苑社区"])], None),
             ("jinhua", "锦华社区居委会", [(Role.COMMUNITY_STAFF, n["锦华社区"])], None),
+            ("jiangjing", "江景社区居委会", [(Role.COMMUNITY_STAFF, n["江景社区"])], None),
             ("zhanzhang", f"{self.workers['cy-cw1'].name}（翠苑一区站长）",
              [(Role.STATION_HEAD, n["翠苑一区"])], self.workers["cy-cw1"]),
             ("police", f"{self.workers['lh-police'].name}（临湖街道社区民警）",
              [(Role.COMMUNITY_POLICE, n["翠苑社区"]), (Role.COMMUNITY_POLICE, n["锦华社区"])],
              self.workers["lh-police"]),
+            ("police2", f"{self.workers['wj-police'].name}（望江街道社区民警）",
+             [(Role.COMMUNITY_POLICE, n["江景社区"])], self.workers["wj-police"]),
             ("hotline", "12345市民服务热线", [(Role.HOTLINE, d)], None),
         ]
         assert [s[0] for s in spec] == [u[0] for u in DEMO_USERS]
         return {username: await create_user(username, name, self.password, grants, person)
                 for username, name, grants, person in spec}
+
+    # -- recruitment --------------------------------------------------------
+
+    async def _recruitment(self, users: dict[str, User]) -> None:
+        """江景社区's 2026 by-election: one application at each interesting step, each with its history.
+
+        Every step goes through policy.recruitment.check_step, and the eligibility checks, the resident
+        nomination and the notice window are computed by the policy functions the API uses, so the rows
+        are what the screens would have recorded (by jiangjing, police2 and wangjiang)."""
+        name, community_name, opened_on, notice_text = RECRUITMENT
+        community = self.nodes[community_name]
+        staff, officer, police = users["jiangjing"], users["wangjiang"], users["police2"]
+        names = {n.id: k for k, n in self.nodes.items()}
+        areas: dict[tuple[str, str], ServiceArea] = {}
+        vacancies: dict[int, int] = {}
+        for area in await ServiceArea.filter(path__startswith=community.path).order_by("id"):
+            households = sum(m.households or 0 for m in await Node.filter(service_area_id=area.id))
+            active = await BuildingHead.filter(service_area_id=area.id, status=TermStatus.ACTIVE).count()
+            if active < required_heads(households, HOUSEHOLDS_PER_HEAD):
+                areas[(names[area.container_id], area.name)] = area
+                vacancies[area.id] = required_heads(households, HOUSEHOLDS_PER_HEAD) - active
+        campaign = await RecruitmentCampaign.create(
+            community_id=community.id, path=community.path, name=name, notice_text=notice_text, opened_on=opened_on,
+            opened_by_id=staff.id, created_at=_at(opened_on, 9),
+        )
+        for area in areas.values():
+            await CampaignArea.create(campaign_id=campaign.id, service_area_id=area.id)
+
+        wjf_area, wjf_2 = areas[("望江府", "2栋片区")], self.leaves[("望江府", "2栋")]
+        jp_area, jp_3 = areas[("江畔花园", "3栋片区")], self.leaves[("江畔花园", "3栋")]
+        judged = {"CONDUCT": "遵纪守法，邻里口碑好", "STANDING": "常住本小区，时间充裕，热心公益，有一定组织能力",
+                  "HEALTH": "身体健康"}
+
+        # 1. Self-nomination, through every step: published, the term has begun (望江府 2栋片区's vacancy).
+        #    An objection during its notice was dismissed before confirmation.
+        p = await self.people.make(age=46, home=community, residence=wjf_2, gender=Gender.MALE, party_member=True,
+                                   as_of=date(2026, 10, 21))
+        app = await self._apply(campaign, wjf_area, p, Channel.SELF, date(2026, 10, 21), staff)
+        await self._review(app, p, date(2026, 10, 26), staff, judged)
+        await self._police(app, date(2026, 10, 27), police, "经查询，本人无违法犯罪记录，无不良信访记录，邻里关系和睦。")
+        await self._interview(app, date(2026, 10, 29), staff, Decimal("88.50"),
+                              "面谈表达清楚，对楼栋情况熟悉；入户走访三户，邻居评价热心可靠。")
+        await self._step(app, "SHORTLIST", date(2026, 10, 30), staff)
+        await self._notice(app, date(2026, 11, 2), staff)
+        await self._objection(app, "2栋3单元住户（匿名）", "听说他工作经常出差，担心没有时间履职。", date(2026, 11, 4), staff,
+                              dismissed=(("经入户走访核实，本人工作时间固定，晚间和周末可参与楼栋事务，"
+                                          "已书面承诺履职时间，异议不成立。"), date(2026, 11, 6)))
+        assert app.confirmable_from is not None and date(2026, 11, 9) >= app.confirmable_from
+        await self._step(app, "CONFIRM", date(2026, 11, 9), staff, confirmed_on=date(2026, 11, 9))
+        await self._step(app, "FILE", date(2026, 11, 11), officer, "望江街备〔2026〕21号",
+                         filed_on=date(2026, 11, 11), filing_reference="望江街备〔2026〕21号")
+        await self._step(app, "AGREEMENT", date(2026, 11, 13), staff, agreement_signed_on=date(2026, 11, 13))
+        await self._step(app, "TRAINING", date(2026, 11, 17), staff, trained_on=date(2026, 11, 17))
+        await self._publish(app, wjf_area, date(2026, 11, 18), staff, vacancies)
+
+        # 2. Organisational nomination by the residents' committee of a resident aged 61 on the application
+        #    date, without the outstanding-candidate waiver: ineligible (AGE_OVER_LIMIT).
+        p = await self.people.make(age=61, home=community, residence=wjf_2, gender=Gender.MALE, party_member=True,
+                                   retired_cadre=True, as_of=date(2026, 10, 22))
+        app = await self._apply(campaign, wjf_area, p, Channel.ORGANISATION, date(2026, 10, 22), staff,
+                                organisation=Organisation.RESIDENTS_COMMITTEE)
+        codes = await self._review(app, p, date(2026, 10, 26), staff, judged)
+        assert codes == ["AGE_OVER_LIMIT"] and app.status == ApplicationStatus.INELIGIBLE
+
+        # 3. Resident nomination by ten residents of the nominee's building (江畔花园 3栋): on public notice
+        #    (posted Friday 20 Nov 2026), with an objection still open.
+        p = await self.people.make(age=52, home=community, residence=jp_3, gender=Gender.FEMALE, model_worker=True,
+                                   as_of=date(2026, 10, 23))
+        signers = [await self.people.make(age=age, home=community, residence=jp_3)
+                   for age in (34, 67, 45, 58, 29, 71, 50, 62, 41, 55)]
+        objector = await self.people.make(age=39, home=community, residence=jp_3)
+        app = await self._apply(campaign, jp_area, p, Channel.RESIDENT, date(2026, 10, 23), staff, signers=signers)
+        await self._review(app, p, date(2026, 10, 28), staff, judged)
+        await self._police(app, date(2026, 10, 29), police, "经查询，本人无违法犯罪记录，平时积极参与小区治安巡逻。")
+        await self._interview(app, date(2026, 11, 5), staff, Decimal("91.00"),
+                              "长期担任楼道志愿者，熟悉3栋住户情况；家访时家人支持其参与楼栋工作。")
+        await self._step(app, "SHORTLIST", date(2026, 11, 18), staff)
+        await self._notice(app, date(2026, 11, 20), staff)
+        await self._objection(app, f"{objector.name}（3栋住户）",
+                              "被推荐人家阳台封闭外扩，疑似违章搭建，请社区核实后再确认。", date(2026, 11, 24), staff)
+
+        # 4. Self-nomination, interviewed with a favourable police opinion: shortlisted, notice not yet posted.
+        p = await self.people.make(age=38, home=community, residence=jp_3, gender=Gender.MALE, as_of=date(2026, 10, 26))
+        app = await self._apply(campaign, jp_area, p, Channel.SELF, date(2026, 10, 26), staff)
+        await self._review(app, p, date(2026, 11, 2), staff, judged)
+        await self._police(app, date(2026, 11, 4), police, "经查询，本人无违法犯罪记录，同意推荐。")
+        await self._interview(app, date(2026, 11, 12), staff, Decimal("85.50"),
+                              "年轻、有网格志愿服务经历，熟悉线上群组管理；入户走访邻居评价较好。")
+        await self._step(app, "SHORTLIST", date(2026, 11, 19), staff)
+
+        # 5. Organisational nomination by the community party organisation: eligible, waiting for the
+        #    community police officer's opinion.
+        p = await self.people.make(age=43, home=community, residence=jp_3, gender=Gender.FEMALE, party_member=True,
+                                   as_of=date(2026, 11, 16))
+        app = await self._apply(campaign, jp_area, p, Channel.ORGANISATION, date(2026, 11, 16), staff,
+                                organisation=Organisation.PARTY_ORGANISATION)
+        await self._review(app, p, date(2026, 11, 23), staff, judged)
+        assert app.status == ApplicationStatus.ELIGIBLE and app.police_favourable is None
+
+        # candidates on their way to a seat never outnumber the seats left
+        bound = {ApplicationStatus.SHORTLISTED, ApplicationStatus.ON_NOTICE, ApplicationStatus.CONFIRMED,
+                 ApplicationStatus.FILED, ApplicationStatus.AGREEMENT_SIGNED, ApplicationStatus.TRAINED}
+        for area_id, left in vacancies.items():
+            assert await Application.filter(service_area_id=area_id, status__in=list(bound)).count() <= left
+
+    async def _event(self, app: Application, step: str, on: date, by: User, note: str = "") -> None:
+        await ApplicationEvent.create(application_id=app.id, step=step, on=on, at=_at(on, 15), by_user_id=by.id,
+                                      by_label=by.username, note=note)
+
+    async def _apply(
+        self, campaign: RecruitmentCampaign, area: ServiceArea, person: Person, channel: Channel, applied_on: date,
+        by: User, organisation: Organisation | None = None, signers: list[Person] | None = None,
+    ) -> Application:
+        if channel == Channel.RESIDENT:
+            values = await parameters_in_force(area.path, applied_on)
+            assert person.residence_id is not None
+            problems = check_signers(person.id, person.residence_id,
+                                     [Signer(s.id, s.name, s.residence_id) for s in signers or []],
+                                     minimum=int(values["nomination_min_signers"]))
+            assert not problems, problems
+        app = await Application.create(
+            campaign_id=campaign.id, service_area_id=area.id, person_id=person.id, path=area.path, channel=channel,
+            organisation=organisation, applied_on=applied_on, created_at=_at(applied_on, 9),
+        )
+        for s in signers or []:
+            await NominationSigner.create(application_id=app.id, person_id=s.id)
+        await self._event(app, "APPLY", applied_on, by, channel.value)
+        return app
+
+    async def _step(self, app: Application, step: str, on: date, by: User, note: str = "", **fields: object) -> None:
+        """One step of the process, only in the order policy.recruitment allows."""
+        app.status = check_step(step, app.status)
+        for k, v in fields.items():
+            setattr(app, k, v)
+        await app.save()
+        await self._event(app, step, on, by, note)
+
+    async def _review(self, app: Application, person: Person, on: date, by: User, judged: dict[str, str]) -> list[str]:
+        """The eligibility review: the automatic checks as the API computes them, and the judgements."""
+        area = await ServiceArea.get(id=app.service_area_id)
+        residence = await Node.get(id=person.residence_id) if person.residence_id else None
+        values = await parameters_in_force(area.path, app.applied_on)
+        failures = check_eligibility(
+            Applicant(
+                birth_date=person.birth_date,
+                resides_in_compound=residence is not None and residence.path.startswith(area.path),
+                permanent_resident=person.permanent_resident, property_fee_paid=person.property_fee_paid,
+                violations=frozenset(person.violations or []),
+            ),
+            app.applied_on, int(values["age_limit"]), int(values["age_limit_outstanding"]),
+            app.outstanding_waiver_reason,
+        )
+        app.status = check_step("REVIEW", app.status)
+        if failures:
+            app.status = ApplicationStatus.INELIGIBLE
+        app.eligibility_failures = [{"code": f.code, "message_zh": f.message_zh, "message_en": f.message_en}
+                                    for f in failures]
+        app.judgements = {item: {"passed": True, "note": note, "by": by.username} for item, note in judged.items()}
+        await app.save()
+        codes = [f.code for f in failures]
+        await self._event(app, "REVIEW", on, by, "; ".join(codes) or "ELIGIBLE")
+        return codes
+
+    async def _police(self, app: Application, on: date, by: User, opinion: str) -> None:
+        assert app.status in (ApplicationStatus.ELIGIBLE, ApplicationStatus.INTERVIEWED)
+        app.police_favourable, app.police_opinion = True, opinion
+        app.police_by, app.police_at = by.username, _at(on, 15)
+        await app.save()
+        await self._event(app, "POLICE_OPINION", on, by, "同意：" + opinion)
+
+    async def _interview(self, app: Application, on: date, by: User, score: Decimal, notes: str) -> None:
+        await self._step(app, "INTERVIEW", on, by, f"{score}", interview_score=score, interview_notes=notes)
+
+    async def _notice(self, app: Application, posted_on: date, by: User) -> None:
+        assert app.police_favourable  # shortlisted only with the police officer's favourable opinion
+        values = await parameters_in_force(app.path, posted_on)
+        w = notice_window(default_calendar(), posted_on, int(values["notice_min_working_days"]),
+                          int(values["notice_max_working_days"]))
+        await self._step(app, "NOTICE", posted_on, by, f"{w.min_last_day}..{w.max_last_day}",
+                         notice_posted_on=w.posted_on, notice_min_last_day=w.min_last_day,
+                         notice_max_last_day=w.max_last_day, confirmable_from=w.confirmable_from)
+
+    async def _objection(
+        self, app: Application, raised_by: str, text: str, raised_on: date, by: User,
+        dismissed: tuple[str, date] | None = None,
+    ) -> None:
+        assert app.status == ApplicationStatus.ON_NOTICE
+        assert app.notice_posted_on is not None and app.notice_max_last_day is not None
+        assert app.notice_posted_on <= raised_on <= app.notice_max_last_day
+        o = await Objection.create(application_id=app.id, path=app.path, raised_by=raised_by, text=text,
+                                   raised_on=raised_on)
+        await self._event(app, "OBJECTION_RAISED", raised_on, by, text)
+        if dismissed:
+            resolution, resolved_on = dismissed
+            o.status, o.resolution = ObjectionStatus.DISMISSED, resolution
+            o.resolved_by, o.resolved_at = by.username, _at(resolved_on, 16)
+            await o.save()
+            await self._event(app, "OBJECTION_DISMISSED", resolved_on, by, resolution)
+
+    async def _publish(self, app: Application, area: ServiceArea, on: date, by: User, vacancies: dict[int, int]) -> None:
+        """The term of service begins: it takes one of the area's vacant seats, and is filed (§11)."""
+        assert vacancies[area.id] > 0
+        vacancies[area.id] -= 1
+        container = await Node.get(id=area.container_id)
+        chain_node = container if container.kind != NodeKind.COMPOUND else await Node.get(id=container.parent_id)
+        values = await parameters_in_force(area.path, on)
+        ends = term_end(on, int(values["term_years"]), chain_node.election_cycle_ends_on)
+        await self._step(app, "PUBLISH", on, by, f"term {on}..{ends}", published_on=on)
+        term = await BuildingHead.create(
+            person_id=app.person_id, service_area_id=area.id, path=area.path, kind=HeadKind.BUILDING_HEAD,
+            status=TermStatus.ACTIVE, starts_on=on, ends_on=ends, application_id=app.id,
+        )
+        await HeadChangeFiling.create(term_id=term.id, path=term.path, change="START", effective_on=on,
+                                      reason=f"application {app.id}", filed_by=by.username, filed_at=_at(on, 16))
 
     # -- workstations -------------------------------------------------------
 

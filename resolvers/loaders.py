@@ -41,12 +41,18 @@ async def load_node_rows(ids: Sequence[int]) -> dict[int, NodeRow]:
     return {r["id"]: node_row(r) for r in rows}
 
 
+def _container(path: str) -> str:
+    """"/1/4/9/" → "/1/4/"."""
+    return path[: path.rstrip("/").rfind("/") + 1]
+
+
 async def compute_rollups(nodes: Sequence[NodeRow]) -> dict[int, Figures]:
     """Roll-ups for many nodes with five queries in all."""
     if not nodes:
         return {}
     on = today()
-    scope = prefix_q([n.path for n in nodes])
+    # a building's (or village group's) seats are those of its area, which lives in its container
+    scope = prefix_q([_container(n.path) if n.kind in LEAF_KINDS else n.path for n in nodes])
     leaf_rows = await Node.filter(scope, kind__in=list(LEAF_KINDS), closed_on__isnull=True).values(
         "path", "households", "service_area_id"
     )
@@ -80,9 +86,7 @@ async def compute_rollups(nodes: Sequence[NodeRow]) -> dict[int, Figures]:
 
     leaves = []
     for r in leaf_rows:
-        path = r["path"]
-        container = path[: path.rstrip("/").rfind("/") + 1]
-        leaves.append(Leaf(path, container, r["households"] or 0, r["service_area_id"]))
+        leaves.append(Leaf(r["path"], _container(r["path"]), r["households"] or 0, r["service_area_id"]))
     stations = []
     for r in station_rows:
         st = set_up_status(
@@ -98,9 +102,8 @@ async def compute_rollups(nodes: Sequence[NodeRow]) -> dict[int, Figures]:
     targets = []
     for n in nodes:
         if n.kind in LEAF_KINDS:
-            container = n.path[: n.path.rstrip("/").rfind("/") + 1]
             aid = n.service_area_id if n.service_area_id in areas else None
-            targets.append(Target(n.id, n.path, True, n.households or 0, area_key(container, aid)))
+            targets.append(Target(n.id, n.path, True, n.households or 0, area_key(_container(n.path), aid)))
         else:
             targets.append(Target(n.id, n.path))
     return roll_up(targets, leaves, areas, active, stations, per_head)

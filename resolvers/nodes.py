@@ -6,7 +6,7 @@ from typing import Any
 
 from strawberry.types import Info
 
-from resolvers.errors import Denied, Problem, Unauthenticated
+from resolvers.errors import Denied, Problem
 from schema.common import from_global_id
 
 # type name → async (info, pk) → object or None (None also when out of scope)
@@ -20,6 +20,20 @@ def fetcher(*type_names: str):
         return fn
 
     return wrap
+
+
+def register(type_name: str, model: Any, to_type: Callable[[Any], Any],
+             visible: Callable[[Info, Any], bool] | None = None) -> None:
+    """node(id:) for a model with a ``path``: found and within the caller's scope, or null."""
+
+    async def fetch(info: Info, pk: int) -> Any:
+        obj = await model.get_or_none(id=pk)
+        if obj is None:
+            return None
+        ok = visible(info, obj) if visible else info.context.viewer.can_read(obj.path)
+        return to_type(obj) if ok else None
+
+    FETCHERS[type_name] = fetch
 
 
 async def resolve_node(info: Info, gid: str) -> Any:

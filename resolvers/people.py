@@ -18,9 +18,9 @@ from policy.idnumber import IdNumberError, mask_id_number, parse_id_number
 from policy.kinds import Chain, HeadKind, NodeKind, StaffKind, TermStatus
 from policy.tree import LEAF_KINDS
 from resolvers.context import today
-from resolvers.errors import Denied, Problem, Unauthenticated
+from resolvers.errors import Denied, Problem
 from resolvers.mutations import audit, run, snapshot
-from resolvers.nodes import decode, fetcher
+from resolvers.nodes import decode, fetcher, register
 from resolvers.parameters import parameters_in_force
 from resolvers.tree import TREE_TYPES, node_for
 from schema.common import Connection, paginate
@@ -38,10 +38,7 @@ async def fetch_person(info: Info, pk: int):
     return await person_by_id(info, pk)
 
 
-@fetcher("BuildingHeadTerm")
-async def fetch_term(info: Info, pk: int):
-    t = await BuildingHead.get_or_none(id=pk)
-    return BuildingHeadTerm.of(t) if t and info.context.viewer.can_read(t.path) else None
+register("BuildingHeadTerm", BuildingHead, BuildingHeadTerm.of)
 
 
 async def _person_for(info: Info, gid: str, field: str = "id") -> Person:

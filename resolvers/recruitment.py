@@ -2,6 +2,7 @@
 (DOMAIN.md §5, §11). Every step is recorded with who and when (the application's history)."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -27,7 +28,7 @@ from resolvers.context import SHANGHAI, today
 from resolvers.errors import Denied, Problem, Problems
 from resolvers.loaders import compute_area_rollups
 from resolvers.mutations import audit, run, snapshot
-from resolvers.nodes import decode, fetcher
+from resolvers.nodes import decode, register
 from resolvers.parameters import parameters_in_force
 from resolvers.tree import node_for
 from schema.recruitment import (
@@ -43,22 +44,13 @@ S = ApplicationStatus
 
 # ---- lookups ---------------------------------------------------------------------------
 
-@fetcher("RecruitmentCampaign")
-async def fetch_campaign(info: Info, pk: int):
-    c = await RecruitmentCampaign.get_or_none(id=pk)
-    return CampaignType.of(c) if c and info.context.viewer.can_read(c.path) else None
+register("RecruitmentCampaign", RecruitmentCampaign, CampaignType.of)
 
 
-@fetcher("Application")
-async def fetch_application(info: Info, pk: int):
-    a = await Application.get_or_none(id=pk)
-    return ApplicationType.of(a) if a and info.context.viewer.can_read(a.path) else None
+register("Application", Application, ApplicationType.of)
 
 
-@fetcher("Objection")
-async def fetch_objection(info: Info, pk: int):
-    o = await Objection.get_or_none(id=pk)
-    return ObjectionType.of(o) if o and info.context.viewer.can_read(o.path) else None
+register("Objection", Objection, ObjectionType.of)
 
 
 async def _get(info: Info, model, gid: str, type_name: str, capability: Capability, field: str = "id"):
@@ -243,12 +235,7 @@ class RecruitmentMutation:
 
     @strawberry.mutation(description="Eligibility review by the community: the automatic checks (age, residence, fees, violations) and the reviewers' judgements.")
     async def application_review(self, info: Info, id: strawberry.ID, judgements: list[JudgementInput], reviewed_on: date) -> ApplicationPayload:
-        ctx = info.context
-
-        async def body():
-            app = await _get(info, Application, id, "Application", Capability.RECRUITMENT)
-            before = snapshot(app)
-            _advance(app, "REVIEW")
+        async def apply(app: Application) -> str:
             person = await Person.get(id=app.person_id)
             area = await ServiceArea.get(id=app.service_area_id)
             container = await Node.get(id=area.container_id)
@@ -265,17 +252,14 @@ class RecruitmentMutation:
                 app.outstanding_waiver_reason,
             )
             app.eligibility_failures = [{"code": f.code, "message_zh": f.message_zh, "message_en": f.message_en} for f in failures]
-            app.judgements = {j.item.value: {"passed": j.passed, "note": j.note, "by": ctx.viewer.label} for j in judgements}
+            app.judgements = {j.item.value: {"passed": j.passed, "note": j.note, "by": info.context.viewer.label} for j in judgements}
             failed_judgements = [j.item.value for j in judgements if not j.passed]
             if failures or failed_judgements:
                 app.status = S.INELIGIBLE
-            await app.save()
-            note = "; ".join([f.code for f in failures] + [f"JUDGEMENT_{j}" for j in failed_judgements]) or "ELIGIBLE"
-            await _event(info, app, "REVIEW", reviewed_on, note)
-            await audit(ctx, "applicationReview", "Application", app.id, app.path, before, snapshot(app))
-            return {"application": ApplicationType.of(app)}
+            return "; ".join([f.code for f in failures] + [f"JUDGEMENT_{j}" for j in failed_judgements]) or "ELIGIBLE"
 
-        return await run(ctx, ApplicationPayload, RecruitmentError, body)
+        return await _app_step(info, id, "REVIEW", reviewed_on, "applicationReview", apply)
+
 
     @strawberry.mutation(description="The community police officer's opinion, required before an applicant is shortlisted.")
     async def application_police_opinion_record(self, info: Info, id: strawberry.ID, favourable: bool, opinion: str) -> ApplicationPayload:
@@ -301,53 +285,33 @@ class RecruitmentMutation:
 
     @strawberry.mutation(description="Interview / selection: panel talk and home visit, with a score.")
     async def application_interview(self, info: Info, id: strawberry.ID, interviewed_on: date, score: Decimal, notes: str = "") -> ApplicationPayload:
-        ctx = info.context
-
-        async def body():
-            app = await _get(info, Application, id, "Application", Capability.RECRUITMENT)
-            before = snapshot(app)
-            _advance(app, "INTERVIEW")
+        async def apply(app: Application) -> str:
             if not Decimal(0) <= score <= Decimal(100):
                 raise Problem("REQUIRED", ["score"], zh="评分应在0到100之间", en="the score is between 0 and 100")
             app.interview_score, app.interview_notes = score, notes
-            await app.save()
-            await _event(info, app, "INTERVIEW", interviewed_on, f"{score}")
-            await audit(ctx, "applicationInterview", "Application", app.id, app.path, before, snapshot(app))
-            return {"application": ApplicationType.of(app)}
+            return f"{score}"
 
-        return await run(ctx, ApplicationPayload, RecruitmentError, body)
+        return await _app_step(info, id, "INTERVIEW", interviewed_on, "applicationInterview", apply)
+
 
     @strawberry.mutation(description="Shortlist an interviewed applicant; needs the police officer's favourable opinion.")
     async def application_shortlist(self, info: Info, id: strawberry.ID, shortlisted_on: date) -> ApplicationPayload:
-        ctx = info.context
-
-        async def body():
-            app = await _get(info, Application, id, "Application", Capability.RECRUITMENT)
-            before = snapshot(app)
-            _advance(app, "SHORTLIST")
+        async def apply(app: Application) -> None:
             if app.police_favourable is None:
                 raise Problem("POLICE_OPINION_REQUIRED", ["id"], missing_step="POLICE_OPINION",
                               zh="须先取得社区民警意见，才能确定人选", en="the community police officer's opinion is required first")
             if app.police_favourable is False:
                 raise Problem("POLICE_OPINION_UNFAVOURABLE", ["id"], zh="社区民警意见为不同意，不能确定为人选",
                               en="the police officer's opinion is unfavourable")
-            await app.save()
-            await _event(info, app, "SHORTLIST", shortlisted_on)
-            await audit(ctx, "applicationShortlist", "Application", app.id, app.path, before, snapshot(app))
-            return {"application": ApplicationType.of(app)}
 
-        return await run(ctx, ApplicationPayload, RecruitmentError, body)
+        return await _app_step(info, id, "SHORTLIST", shortlisted_on, "applicationShortlist", apply)
+
 
     @strawberry.mutation(description="Post the public notice in the building: 5 to 7 Chinese working days.")
     async def application_notice_post(self, info: Info, id: strawberry.ID, posted_on: date) -> ApplicationPayload:
-        ctx = info.context
-
-        async def body():
+        async def apply(app: Application) -> str:
             from resolvers.calendar import load_calendar
 
-            app = await _get(info, Application, id, "Application", Capability.RECRUITMENT)
-            before = snapshot(app)
-            _advance(app, "NOTICE")
             values = await parameters_in_force(app.path, posted_on)
             try:
                 window = notice_window(await load_calendar(), posted_on, int(values["notice_min_working_days"]),
@@ -357,12 +321,10 @@ class RecruitmentMutation:
                               en=f"no working-day arrangement for {e.year}: an administrator must enter it") from None
             app.notice_posted_on, app.notice_min_last_day = window.posted_on, window.min_last_day
             app.notice_max_last_day, app.confirmable_from = window.max_last_day, window.confirmable_from
-            await app.save()
-            await _event(info, app, "NOTICE", posted_on, f"{window.min_last_day}..{window.max_last_day}")
-            await audit(ctx, "applicationNoticePost", "Application", app.id, app.path, before, snapshot(app))
-            return {"application": ApplicationType.of(app)}
+            return f"{window.min_last_day}..{window.max_last_day}"
 
-        return await run(ctx, ApplicationPayload, RecruitmentError, body)
+        return await _app_step(info, id, "NOTICE", posted_on, "applicationNoticePost", apply)
+
 
     @strawberry.mutation(description="A resident objects during the public notice.")
     async def objection_raise(self, info: Info, application_id: strawberry.ID, raised_by: str, text: str, raised_on: date) -> ObjectionPayload:
@@ -408,12 +370,7 @@ class RecruitmentMutation:
 
     @strawberry.mutation(description="Confirm the candidate: not before the notice has run its minimum working days, nor with an objection open.")
     async def application_confirm(self, info: Info, id: strawberry.ID, confirmed_on: date) -> ApplicationPayload:
-        ctx = info.context
-
-        async def body():
-            app = await _get(info, Application, id, "Application", Capability.RECRUITMENT)
-            before = snapshot(app)
-            _advance(app, "CONFIRM")
+        async def apply(app: Application) -> None:
             if confirmed_on < app.confirmable_from:
                 raise Problem("NOTICE_TOO_SHORT", ["confirmedOn"],
                               zh=f"公示期未满：最短公示期至{app.notice_min_last_day}，{app.confirmable_from}起方可确认",
@@ -422,33 +379,37 @@ class RecruitmentMutation:
             if open_count:
                 raise Problem("OBJECTION_OPEN", ["id"], zh=f"还有{open_count}条异议未处理", en=f"{open_count} objection(s) still open")
             app.confirmed_on = confirmed_on
-            await app.save()
-            await _event(info, app, "CONFIRM", confirmed_on)
-            await audit(ctx, "applicationConfirm", "Application", app.id, app.path, before, snapshot(app))
-            return {"application": ApplicationType.of(app)}
 
-        return await run(ctx, ApplicationPayload, RecruitmentError, body)
+        return await _app_step(info, id, "CONFIRM", confirmed_on, "applicationConfirm", apply)
+
 
     @strawberry.mutation(description="The subdistrict records the confirmed head (filing, 备案).")
     async def application_file(self, info: Info, id: strawberry.ID, filed_on: date, filing_reference: str) -> ApplicationPayload:
-        return await _simple_step(info, id, "FILE", filed_on, Capability.HEAD_FILING, filing_reference=filing_reference)
+        async def apply(app: Application) -> str:
+            if not filing_reference.strip():
+                raise Problem("REQUIRED", ["filingReference"], label="备案号")
+            app.filed_on, app.filing_reference = filed_on, filing_reference.strip()
+            return app.filing_reference
+
+        return await _app_step(info, id, "FILE", filed_on, "applicationFile", apply, Capability.HEAD_FILING)
 
     @strawberry.mutation(description="The volunteer agreement (志愿服务责任书) signed with the community: no labour relation.")
     async def application_agreement_sign(self, info: Info, id: strawberry.ID, signed_on: date) -> ApplicationPayload:
-        return await _simple_step(info, id, "AGREEMENT", signed_on, Capability.RECRUITMENT)
+        async def apply(app: Application) -> None:
+            app.agreement_signed_on = signed_on
+
+        return await _app_step(info, id, "AGREEMENT", signed_on, "applicationAgreementSign", apply)
 
     @strawberry.mutation(description="Pre-service training done (by the subdistrict or the community).")
     async def application_training_record(self, info: Info, id: strawberry.ID, trained_on: date) -> ApplicationPayload:
-        return await _simple_step(info, id, "TRAINING", trained_on, Capability.RECRUITMENT)
+        async def apply(app: Application) -> None:
+            app.trained_on = trained_on
+
+        return await _app_step(info, id, "TRAINING", trained_on, "applicationTrainingRecord", apply)
 
     @strawberry.mutation(description="Publish on the notice board: the term of service begins (5 years, or to the election-cycle end).")
     async def application_publish(self, info: Info, id: strawberry.ID, published_on: date) -> ApplicationPayload:
-        ctx = info.context
-
-        async def body():
-            app = await _get(info, Application, id, "Application", Capability.RECRUITMENT)
-            before = snapshot(app)
-            _advance(app, "PUBLISH")
+        async def apply(app: Application) -> str:
             figures = (await compute_area_rollups([(app.service_area_id, app.path)]))[app.service_area_id]
             if figures.vacancies == 0:
                 raise Problem("AREA_FULL", ["id"], zh="该片区席位已满", en="every seat of this service area is filled")
@@ -461,14 +422,12 @@ class RecruitmentMutation:
             term = await BuildingHead.create(person_id=app.person_id, service_area_id=area.id, path=area.path, kind=kind,
                                              starts_on=published_on, ends_on=ends, application_id=app.id)
             app.published_on = published_on
-            await app.save()
             await HeadChangeFiling.create(term_id=term.id, path=term.path, change="START", effective_on=published_on,
-                                          reason=f"application {app.id}", filed_by=ctx.viewer.label)
-            await _event(info, app, "PUBLISH", published_on, f"term {published_on}..{ends}")
-            await audit(ctx, "applicationPublish", "Application", app.id, app.path, before, snapshot(app))
-            return {"application": ApplicationType.of(app)}
+                                          reason=f"application {app.id}", filed_by=info.context.viewer.label)
+            return f"term {published_on}..{ends}"
 
-        return await run(ctx, ApplicationPayload, RecruitmentError, body)
+        return await _app_step(info, id, "PUBLISH", published_on, "applicationPublish", apply)
+
 
     @strawberry.mutation(description="Withdraw an application (the applicant's wish or the community's decision).")
     async def application_withdraw(self, info: Info, id: strawberry.ID, reason: str) -> ApplicationPayload:
@@ -590,22 +549,22 @@ async def end_due_terms(on: date) -> int:
     return ended
 
 
-async def _simple_step(info: Info, gid: str, step: str, on: date, capability: Capability, *, filing_reference: str | None = None) -> ApplicationPayload:
+async def _app_step(
+    info: Info, gid: str, step: str, on: date, action: str,
+    apply: Callable[[Application], Awaitable[str | None]], capability: Capability = Capability.RECRUITMENT,
+) -> ApplicationPayload:
+    """One step of an application: load it in scope, check the step follows the previous one,
+    let ``apply`` check and record the step's own data, then keep its history and audit it."""
     ctx = info.context
-    date_field = {"FILE": "filed_on", "AGREEMENT": "agreement_signed_on", "TRAINING": "trained_on"}[step]
 
     async def body():
         app = await _get(info, Application, gid, "Application", capability)
         before = snapshot(app)
         _advance(app, step)
-        if filing_reference is not None:
-            if not filing_reference.strip():
-                raise Problem("REQUIRED", ["filingReference"], label="备案号")
-            app.filing_reference = filing_reference.strip()
-        setattr(app, date_field, on)
+        note = await apply(app)
         await app.save()
-        await _event(info, app, step, on, filing_reference or "")
-        await audit(ctx, f"application{step.title()}", "Application", app.id, app.path, before, snapshot(app))
+        await _event(info, app, step, on, note or "")
+        await audit(ctx, action, "Application", app.id, app.path, before, snapshot(app))
         return {"application": ApplicationType.of(app)}
 
     return await run(ctx, ApplicationPayload, RecruitmentError, body)

@@ -9,7 +9,6 @@ from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
 
 from models.access import ApiKey, RoleGrant
-from models.audit import AuditEntry
 from models.parameters import PolicyParameter
 from models.people import Person, StaffRole
 from models.recruitment import BuildingHead
@@ -290,8 +289,12 @@ class TreeMutation:
             open_children = await Node.filter(parent_id=node.id, closed_on__isnull=True).count()
             if open_children:
                 raise Problem("HAS_OPEN_CHILDREN", ["id"], name=node.name, count=open_children)
+            when = closed_on or today()
+            if node.opened_on is not None and when < node.opened_on:
+                raise Problem("INVALID_DATE_ORDER", ["closedOn"], later="撤销日期", earlier="设立日期",
+                              later_en="closedOn", earlier_en="openedOn")
             before = snapshot(node)
-            node.closed_on = closed_on or today()
+            node.closed_on = when
             await node.save(update_fields=["closed_on"])
             await audit(ctx, "treeNodeClose", "Node", node.id, node.path, before, snapshot(node))
             return {"node": tree_node(_row(node))}

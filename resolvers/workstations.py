@@ -15,9 +15,9 @@ from policy.access import Capability
 from policy.kinds import NodeKind, PlanStatus, StaffKind, StationHeadSource, TermStatus
 from policy.workstations import late_for, station_head_source_problem
 from resolvers.context import SHANGHAI, today
-from resolvers.errors import Denied, Problem, Unauthenticated
+from resolvers.errors import Denied, Problem
 from resolvers.mutations import audit, run, snapshot
-from resolvers.nodes import decode, fetcher
+from resolvers.nodes import decode, register
 from resolvers.rows import ancestor_ids
 from resolvers.tree import node_for
 from schema.common import Connection, paginate
@@ -31,28 +31,16 @@ from schema.workstations import (
 WORKER_KINDS = [StaffKind.COMMUNITY_WORKER, StaffKind.GRID_WORKER_FULL_TIME, StaffKind.GRID_WORKER_PART_TIME]
 
 
-@fetcher("Workstation")
-async def fetch_workstation(info: Info, pk: int):
-    w = await Workstation.get_or_none(id=pk)
-    return WorkstationType.of(w) if w and info.context.viewer.can_read(w.path) else None
+register("Workstation", Workstation, WorkstationType.of)
 
 
-@fetcher("StationHeadAppointment")
-async def fetch_appointment(info: Info, pk: int):
-    a = await StationHeadAppointment.get_or_none(id=pk)
-    return AppointmentType.of(a) if a and info.context.viewer.can_read(a.path) else None
+register("StationHeadAppointment", StationHeadAppointment, AppointmentType.of)
 
 
-@fetcher("WorkstationPlan")
-async def fetch_plan(info: Info, pk: int):
-    p = await WorkstationPlan.get_or_none(id=pk)
-    return PlanType.of(p) if p and info.context.viewer.can_read(p.path) else None
+register("WorkstationPlan", WorkstationPlan, PlanType.of)
 
 
-@fetcher("WorkstationCampaign")
-async def fetch_campaign(info: Info, pk: int):
-    c = await WorkstationCampaign.get_or_none(id=pk)
-    return CampaignType.of(c) if c and info.context.viewer.can_read(c.path) else None
+register("WorkstationCampaign", WorkstationCampaign, CampaignType.of)
 
 
 async def _workstation_for(info: Info, gid: str, capability: Capability) -> Workstation:

@@ -86,6 +86,10 @@ _PAGE_ARGUMENTS = ("first", "last")
 # ---------------------------------------------------------------------------
 
 
+DEFAULT_PAGE_SIZE = 20  # schema.common.DEFAULT_PAGE: what a connection returns without first/last
+_CONNECTION_FIELDS = frozenset({"edges", "nodes", "pageInfo"})
+
+
 def _page_size(field: FieldNode, cap: int) -> int | None:
     """The multiplier from a ``first``/``last`` argument, or None if there is none.
 
@@ -103,6 +107,11 @@ def _page_size(field: FieldNode, cap: int) -> int | None:
             sizes.append(max(0, min(int(value.value), cap)))
         else:  # VariableNode, NullValueNode, wrongly typed literals
             sizes.append(cap)
+    if not sizes and field.selection_set is not None:
+        # a connection asked without first/last still returns a default page
+        names = {getattr(getattr(sel, "name", None), "value", None) for sel in field.selection_set.selections}
+        if names & _CONNECTION_FIELDS:
+            return min(DEFAULT_PAGE_SIZE, cap)
     return max(sizes) if sizes else None
 
 

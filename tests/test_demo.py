@@ -1,7 +1,9 @@
 """The demo district loads into an empty database once, and is internally consistent."""
 from __future__ import annotations
 
+import math
 from collections import Counter
+from datetime import date
 
 import pytest
 
@@ -11,13 +13,32 @@ from grassroots.passwords import verify_password
 from models.access import RoleGrant, User
 from models.parameters import PolicyParameter
 from models.people import Person
-from models.recruitment import BuildingHead
+from models.recruitment import (
+    Application,
+    ApplicationEvent,
+    BuildingHead,
+    CampaignArea,
+    HeadChangeFiling,
+    NominationSigner,
+    Objection,
+    RecruitmentCampaign,
+)
 from models.tree import Node, ServiceArea
 from models.workstations import StationHeadAppointment, Workstation, WorkstationCampaign
-from policy.dates import term_end
+from policy.calendar import default_calendar
+from policy.dates import age_on, term_end
 from policy.idnumber import parse_id_number
 from policy.kinds import Chain, NodeKind, Role, TermStatus
+from policy.notice import notice_window
 from policy.parameters import PARAMETERS
+from policy.recruitment import (
+    STEPS,
+    ApplicationStatus,
+    Channel,
+    ObjectionStatus,
+    Organisation,
+    check_step,
+)
 from policy.seats import required_heads
 
 
@@ -100,7 +121,8 @@ async def test_some_service_area_has_vacancies(demo_db) -> None:
     assert await Node.filter(kind=NodeKind.COMPOUND).exclude(id__in=list(containers)).exists()
     for term in await BuildingHead.all():
         assert term.ends_on == term_end(term.starts_on, 5, None)
-        assert term.recorded_from_register
+        # every term is from the paper register, except those begun by a published application
+        assert term.recorded_from_register == (term.application_id is None)
 
 
 async def test_id_numbers_match_birth_date_and_gender(demo_db) -> None:
@@ -146,3 +168,141 @@ async def test_a_failure_half_way_leaves_nothing_behind(database, monkeypatch) -
         assert await load_demo() is True
     finally:
         await db.stop()
+
+
+S = ApplicationStatus
+ORDER_INDEX = {to: i for i, (_, to) in enumerate(STEPS.values())}  # status → how far along the process
+
+
+async def test_no_service_area_has_more_active_heads_than_seats(demo_db) -> None:
+    for area in await ServiceArea.all():
+        households = sum(m.households or 0 for m in await Node.filter(service_area_id=area.id))
+        active = await BuildingHead.filter(service_area_id=area.id, status=TermStatus.ACTIVE).count()
+        assert active <= math.ceil(households / 100), area.name
+
+
+async def test_recruitment_campaign_for_the_vacant_areas_of_jiangjing(demo_db) -> None:
+    campaign = await RecruitmentCampaign.get()
+    community = await Node.get(id=campaign.community_id)
+    assert (campaign.name, community.name, campaign.opened_on) == ("2026年江景社区楼栋长补选", "江景社区", date(2026, 10, 20))
+    assert campaign.path == community.path and campaign.closed_on is None
+    assert (await User.get(id=campaign.opened_by_id)).username == "jiangjing"
+    area_ids = set(await CampaignArea.filter(campaign_id=campaign.id).values_list("service_area_id", flat=True))
+    assert area_ids
+    for area in await ServiceArea.filter(id__in=list(area_ids)):
+        assert area.path.startswith(community.path)
+        # every campaign area had a vacancy when the campaign opened (before any of its terms began)
+        households = sum(m.households or 0 for m in await Node.filter(service_area_id=area.id))
+        before = await BuildingHead.filter(service_area_id=area.id, status=TermStatus.ACTIVE,
+                                           application_id__isnull=True).count()
+        assert before < required_heads(households, 100), area.name
+    apps = await Application.filter(campaign_id=campaign.id)
+    assert {a.status for a in apps} >= {S.PUBLISHED, S.ON_NOTICE, S.INELIGIBLE, S.ELIGIBLE, S.SHORTLISTED}
+    for a in apps:
+        area = await ServiceArea.get(id=a.service_area_id)
+        assert a.service_area_id in area_ids and a.path == area.path
+
+
+async def test_each_application_status_agrees_with_its_history(demo_db) -> None:
+    users = {u.username: u for u in await User.all()}
+    apps = await Application.all()
+    assert len(apps) >= 5
+    for app in apps:
+        events = await ApplicationEvent.filter(application_id=app.id).order_by("id")
+        assert events[0].step == "APPLY" and events[0].on == app.applied_on, app.id
+        assert [e.on for e in events] == sorted(e.on for e in events)
+        for e in events:
+            assert e.by_label in users and users[e.by_label].id == e.by_user_id
+        # replay the history through the state machine
+        status = S.APPLIED
+        for e in events:
+            if e.step == "POLICE_OPINION":
+                assert status in (S.ELIGIBLE, S.INTERVIEWED) and e.by_label == app.police_by
+            elif e.step in STEPS:
+                status = check_step(e.step, status)
+                if e.step == "REVIEW" and app.eligibility_failures:
+                    status = S.INELIGIBLE
+            else:
+                assert e.step in ("APPLY", "OBJECTION_RAISED", "OBJECTION_DISMISSED", "OBJECTION_UPHELD")
+        assert status == app.status, app.id
+        steps = [e.step for e in events if e.step in STEPS]
+        if steps:
+            last = steps[-1]
+            assert STEPS[last][1] == app.status or (last == "REVIEW" and app.status == S.INELIGIBLE)
+        else:
+            assert app.status == S.APPLIED
+        # who did what
+        for e in events:
+            role = (await RoleGrant.filter(user_id=users[e.by_label].id).first()).role
+            expected = {"POLICE_OPINION": Role.COMMUNITY_POLICE, "FILE": Role.SUBDISTRICT_OFFICER}
+            assert role == expected.get(e.step, Role.COMMUNITY_STAFF), (e.step, e.by_label)
+        if app.status not in (S.APPLIED, S.INELIGIBLE, S.ELIGIBLE):  # interviewed or further
+            assert app.interview_score is not None
+        if ORDER_INDEX.get(app.status, -1) >= ORDER_INDEX[S.SHORTLISTED]:
+            assert app.police_favourable is True and app.police_by == "police2"
+
+
+async def test_resident_nomination_signed_by_its_building(demo_db) -> None:
+    app = await Application.get(channel=Channel.RESIDENT)
+    nominee = await Person.get(id=app.person_id)
+    signers = await Person.filter(signatures__application_id=app.id)
+    assert await NominationSigner.filter(application_id=app.id).count() == len(signers) >= 10
+    assert nominee.id not in {s.id for s in signers}
+    building = await Node.get(id=nominee.residence_id)
+    assert building.kind == NodeKind.BUILDING and building.service_area_id == app.service_area_id
+    assert all(s.residence_id == building.id for s in signers)
+
+
+async def test_application_on_notice_with_an_open_objection(demo_db) -> None:
+    app = await Application.get(status=S.ON_NOTICE)
+    assert app.channel == Channel.RESIDENT and app.notice_posted_on == date(2026, 11, 20)
+    w = notice_window(default_calendar(), app.notice_posted_on, 5, 7)
+    assert (app.notice_min_last_day, app.notice_max_last_day, app.confirmable_from) == (
+        w.min_last_day, w.max_last_day, w.confirmable_from)
+    assert app.confirmed_on is None
+    objections = await Objection.filter(application_id=app.id)
+    assert [o.status for o in objections] == [ObjectionStatus.OPEN]
+    assert w.posted_on <= objections[0].raised_on <= w.max_last_day and objections[0].path == app.path
+
+
+async def test_ineligible_organisational_nomination_is_over_age(demo_db) -> None:
+    app = await Application.get(status=S.INELIGIBLE)
+    assert app.channel == Channel.ORGANISATION and app.organisation == Organisation.RESIDENTS_COMMITTEE
+    person = await Person.get(id=app.person_id)
+    assert age_on(person.birth_date, app.applied_on) == 61
+    assert [f["code"] for f in app.eligibility_failures] == ["AGE_OVER_LIMIT"]
+    assert all(f["message_zh"] and f["message_en"] for f in app.eligibility_failures)
+
+
+async def test_eligible_and_shortlisted_applications(demo_db) -> None:
+    waiting = await Application.get(status=S.ELIGIBLE)
+    assert waiting.eligibility_failures == [] and waiting.judgements
+    assert all(j["passed"] and j["by"] == "jiangjing" for j in waiting.judgements.values())
+    assert (waiting.police_favourable, waiting.police_opinion, waiting.police_by, waiting.police_at) == (
+        None, None, None, None)
+    shortlisted = await Application.get(status=S.SHORTLISTED)
+    assert shortlisted.police_favourable is True and shortlisted.police_by == "police2"
+    assert shortlisted.police_opinion and shortlisted.interview_score is not None
+    assert shortlisted.notice_posted_on is None
+
+
+async def test_published_application_began_a_term(demo_db) -> None:
+    app = await Application.get(status=S.PUBLISHED)
+    assert app.confirmed_on >= app.confirmable_from
+    assert not await Objection.filter(application_id=app.id, status=ObjectionStatus.OPEN).exists()
+    assert await Objection.filter(application_id=app.id, status=ObjectionStatus.DISMISSED).exists()
+    assert app.confirmed_on <= app.filed_on <= app.agreement_signed_on <= app.trained_on <= app.published_on
+    assert app.filing_reference
+    term = await BuildingHead.get(application_id=app.id)
+    assert (term.person_id, term.service_area_id, term.path) == (app.person_id, app.service_area_id, app.path)
+    assert term.status == TermStatus.ACTIVE and term.starts_on == app.published_on
+    filing = await HeadChangeFiling.get(term_id=term.id)
+    assert (filing.change, filing.effective_on, filing.path) == ("START", app.published_on, term.path)
+
+
+async def test_police_users_serve_their_communities(demo_db) -> None:
+    jiangjing = await Node.get(name="江景社区")
+    for username, role in (("police2", Role.COMMUNITY_POLICE), ("jiangjing", Role.COMMUNITY_STAFF)):
+        user = await User.get(username=username)
+        grants = await RoleGrant.filter(user_id=user.id)
+        assert [(g.role, g.node_id) for g in grants] == [(role, jiangjing.id)]

@@ -1,7 +1,7 @@
 """Building-head recruitment through the API, from campaign to first day, and end of service."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from grassroots.demo import create_user
 from models.people import Person

@@ -8,12 +8,12 @@ query {
   districts {
     name
     rollup { households requiredBuildingHeads activeBuildingHeads vacancies workstations workstationsSetUp }
-    ... on District { newTowns { nodes { name rollup { households }
-      subdistricts { nodes { name subdistrictKind rollup { households requiredBuildingHeads }
-        communities { nodes { name chain rollup { households requiredBuildingHeads vacancies }
-          compounds { nodes { name rollup { households requiredBuildingHeads }
+    ... on District { newTowns(first: 5) { nodes { name rollup { households }
+      subdistricts(first: 10) { nodes { name subdistrictKind rollup { households requiredBuildingHeads }
+        communities(first: 10) { nodes { name chain rollup { households requiredBuildingHeads vacancies }
+          compounds(first: 10) { nodes { name rollup { households requiredBuildingHeads }
             workstation { name stationHead { letterNumber person { name } } }
-            buildings { nodes { name households rollup { households requiredBuildingHeads } } }
+            buildings(first: 20) { nodes { name households rollup { households requiredBuildingHeads } } }
           } }
         } }
       } }
@@ -125,3 +125,21 @@ async def test_chain_change_keeps_history(api):
     assert ok["treeNodeCreate"]["errors"] == []
     no = await sub.gql(create, {"i": {"parentId": gid(w.community_b), "kind": "COMPOUND", "name": "新小区"}})
     assert no["treeNodeCreate"]["errors"][0]["code"] == "WRONG_PARENT_KIND"
+
+
+async def test_a_buildings_seat_figures_are_those_of_its_service_area(api):
+    w = await build_world()
+    officer = await api.as_user("cuiyuan", PASSWORD)
+    await officer.gql("mutation($i: ServiceAreaInput!){ serviceAreaCreate(input: $i){ errors { code } } }",
+                      {"i": {"containerId": gid(w.compound_a), "name": "1-2栋", "memberIds": [gid(w.buildings_a[0]), gid(w.buildings_a[1])]}})
+    q = """query($id: ID!){ node(id: $id){ ... on Compound { buildings { nodes { name rollup { households requiredBuildingHeads } } } } } }"""
+    got = (await officer.gql(q, {"id": gid(w.compound_a)}))["node"]["buildings"]["nodes"]
+    # 1栋 and 2栋 share one area of 200 households (2 seats); 3栋 (0 households) is alone in the implicit area
+    assert got == [
+        {"name": "1栋", "rollup": {"households": 120, "requiredBuildingHeads": 2}},
+        {"name": "2栋", "rollup": {"households": 80, "requiredBuildingHeads": 2}},
+        {"name": "3栋", "rollup": {"households": 0, "requiredBuildingHeads": 0}},
+    ]
+    closed = await officer.gql("mutation($id: ID!){ treeNodeClose(id: $id, closedOn: \"1999-01-01\"){ errors { code field } } }",
+                               {"id": gid(w.buildings_a[2])})
+    assert closed["treeNodeClose"]["errors"] == [{"code": "INVALID_DATE_ORDER", "field": ["closedOn"]}]

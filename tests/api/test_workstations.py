@@ -7,8 +7,7 @@ from datetime import date
 from models.people import Person, StaffRole
 from models.workstations import StationHeadAppointment, Workstation
 from policy.idnumber import parse_id_number
-from policy.kinds import NodeKind, StaffKind
-from resolvers.tree import create_node
+from policy.kinds import StaffKind
 from schema.common import to_global_id
 from tests.factory import PASSWORD, build_world, gid, id_number
 

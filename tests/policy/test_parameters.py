@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from policy.parameters import (
     PARAMETERS,
-    ParameterDef,
     ParameterError,
     ParameterRow,
     default_rows,
