@@ -30,6 +30,31 @@ def _demo(settings: Settings) -> None:
     print("demo district loaded" if asyncio.run(go()) else "database not empty: demo data not loaded")
 
 
+async def _bootstrap(settings: Settings, name: str, code: str, username: str, display_name: str, password: str) -> str:
+    from tortoise.transactions import in_transaction
+
+    from grassroots import db
+    from grassroots.demo import create_district, create_user
+    from models.access import User
+    from models.tree import Node
+    from policy.kinds import NodeKind, Role
+
+    if len(password) < 10:
+        raise ValueError("the password needs at least 10 characters")
+    await db.start(settings.database_url)
+    try:
+        if await Node.filter(kind=NodeKind.DISTRICT, code=code).exists():
+            raise ValueError(f"a district with code {code!r} exists already")
+        if await User.filter(username=username).exists():
+            raise ValueError(f"username {username!r} is taken")
+        async with in_transaction():
+            district = await create_district(name, code)
+            await create_user(username, display_name, password, [(Role.ADMIN, district)])
+        return f"district {name} ({code}) created with administrator {username}"
+    finally:
+        await db.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="grassroots", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -39,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("worker", help="run arq workers as a separate process (needs REDIS_URL)")
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("demo", help="load the demo district when the database is empty")
+    boot = sub.add_parser("bootstrap", help="create a district and its first administrator (fresh installation)")
+    boot.add_argument("--district", required=True, help="the district's name, e.g. 临江新区")
+    boot.add_argument("--code", required=True, help="the district's code, e.g. LJ")
+    boot.add_argument("--admin", required=True, help="the administrator's username")
+    boot.add_argument("--display-name", default="系统管理员")
     schema = sub.add_parser("schema", help="print or write the GraphQL schema (SDL)")
     schema.add_argument("--write", action="store_true", help=f"write {ROOT / 'schema.graphql'}")
     args = parser.parse_args(argv)
@@ -48,6 +78,16 @@ def main(argv: list[str] | None = None) -> int:
         _migrate(settings)
     elif args.command == "demo":
         _demo(settings)
+    elif args.command == "bootstrap":
+        import getpass
+        import os
+
+        password = os.environ.get("GRASSROOTS_ADMIN_PASSWORD") or getpass.getpass(f"password for {args.admin}: ")
+        try:
+            print(asyncio.run(_bootstrap(settings, args.district, args.code, args.admin, args.display_name, password)))
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     elif args.command == "schema":
         from schema.schema import sdl
 
