@@ -155,7 +155,12 @@ class AccessQuery:
         if not scopes:
             raise Denied("listing users needs an administrator's role")
         ids = await RoleGrant.filter(v.scope_q(Capability.USER_ADMIN)).distinct().values_list("user_id", flat=True)
-        return [await _user_type(u) for u in await User.filter(id__in=list(ids)).order_by("id")]
+        users = await User.filter(id__in=list(ids)).order_by("id")
+        grants: dict[int, list[GrantType]] = {}
+        for g in await RoleGrant.filter(user_id__in=[u.id for u in users]).order_by("id"):
+            grants.setdefault(g.user_id, []).append(GrantType(role=g.role, node_id=g.node_id))
+        return [UserType(id=to_global_id("User", u.id), username=u.username, display_name=u.display_name,
+                         is_active=u.is_active, grants=grants.get(u.id, [])) for u in users]
 
     @strawberry.field(description="Partner API keys within your scope.")
     async def api_keys(self, info: Info) -> list[ApiKeyType]:

@@ -142,14 +142,8 @@ class TreeQuery:
     async def scope_roots(self, info: Info) -> list[TreeNode]:
         v = info.context.viewer
         v.require_authenticated()
-        ids = sorted({g.node_id for g in v.grants})
-        rows = [info.context.loaders.node.load(i) for i in ids]
-        out = []
-        for fut in rows:
-            r = await fut
-            if r is not None:
-                out.append(tree_node(r))
-        return out
+        rows = await info.context.loaders.node.load_many(sorted({g.node_id for g in v.grants}))
+        return [tree_node(r) for r in rows if r is not None]
 
     @strawberry.field(description="Districts within your scope.")
     async def districts(self, info: Info) -> list[TreeNode]:

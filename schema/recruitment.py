@@ -156,7 +156,9 @@ class Application(Node):
         from models.recruitment import NominationSigner
 
         ids = await NominationSigner.filter(application_id=self.raw.id).order_by("id").values_list("person_id", flat=True)  # type: ignore[attr-defined]
-        return [p for p in [await person_by_id(info, i) for i in ids] if p is not None]
+        import asyncio
+
+        return [p for p in await asyncio.gather(*(person_by_id(info, i) for i in ids)) if p is not None]
 
     @strawberry.field
     async def objections(self) -> list[Objection]:

@@ -1,6 +1,8 @@
 """Assembles Query and Mutation from every domain, with the guardrails."""
 from __future__ import annotations
 
+import asyncio
+
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
@@ -29,7 +31,7 @@ class Query(TreeQuery, PeopleQuery, WorkstationQuery, AccessQuery, CalendarQuery
             from graphql import GraphQLError
 
             raise GraphQLError("at most 100 ids")
-        return [await resolve_node(info, i) for i in ids]
+        return list(await asyncio.gather(*(resolve_node(info, i) for i in ids)))  # one batched load per type
 
 
 @strawberry.type

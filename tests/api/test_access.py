@@ -179,3 +179,13 @@ async def test_admin_manages_users_and_grants(api):
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     listed = await admin.gql("{ users { username } }")
     assert "wang" in [u["username"] for u in listed["users"]]
+
+
+async def test_scope_roots_and_nodes_respect_scope(api):
+    w = await build_world()
+    officer = await api.as_user("cuiyuan", PASSWORD)
+    roots = await officer.gql("{ scopeRoots { name } }")
+    assert roots["scopeRoots"] == [{"name": "翠苑社区"}]
+    got = await officer.gql("query($ids: [ID!]!){ nodes(ids: $ids){ ... on TreeNode { name } } }",
+                            {"ids": [gid(w.compound_a), gid(w.compound_b), "not-an-id"]})
+    assert got["nodes"] == [{"name": "翠苑一区"}, None, None]
