@@ -23,14 +23,29 @@ from grassroots.settings import Settings
 from resolvers.context import build_context
 from schema.schema import build_schema
 from workers import queue
+from workers.broadcast import Broadcaster
 
 log = logging.getLogger("grassroots")
 
 
 class GrassrootsGraphQL(GraphQL):
     async def get_context(self, request: Any, response: Any = None) -> Any:
-        params = getattr(request, "scope", {}).get("grassroots.connection_params") if request is not None else None
-        return await build_context(request, response, params)
+        return await build_context(request, response)
+
+    async def on_ws_connect(self, context: Any) -> Any:
+        """Authenticate subscriptions in the connection phase: the connection_init payload
+        carries {"Authorization": "Bearer <token>"} (or an API key); anything else is refused."""
+        from strawberry.exceptions import ConnectionRejectionError
+
+        from resolvers.errors import Denied
+
+        try:
+            viewer = await context.authenticate_websocket()
+        except Denied as exc:
+            raise ConnectionRejectionError({"message": exc.message}) from None
+        if not viewer.authenticated:
+            raise ConnectionRejectionError({"message": "authentication required"})
+        return {"username": viewer.label}
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(graphiql_html())
@@ -44,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     schema = build_schema(production=settings.production)
     graphql = GrassrootsGraphQL(
         schema,
+        keep_alive=True,
         graphql_ide=None if settings.production else "graphiql",
         multipart_uploads_enabled=True,
         allow_queries_via_get=False,
@@ -63,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 redis = embedded.settings()
             app.state.pool = await queue.open_pool(redis)
             stack.push_async_callback(app.state.pool.aclose)
+            app.state.broadcaster = Broadcaster(app.state.pool)
             if settings.embedded_worker:
                 worker = queue.build_worker(redis, in_process=True)
                 task = asyncio.create_task(worker.async_run())

@@ -125,25 +125,37 @@ class Context:
     loaders: Any  # resolvers.loaders.Loaders, created per request
     request: Any = None
     response: Any = None
+    broadcaster: Any = None  # workers.broadcast.Broadcaster
+    connection_params: dict[str, Any] | None = None  # websocket: the connection_init payload
+    changes: list[dict[str, Any]] = field(default_factory=list)  # published once the transaction commits
     extras: dict[str, Any] = field(default_factory=dict)
 
+    async def authenticate_websocket(self) -> Viewer:
+        """Subscriptions authenticate in the connection phase, from the connection_init payload."""
+        from resolvers.loaders import Loaders
 
-async def build_context(request: Any, response: Any = None, connection_params: dict | None = None) -> Context:
+        headers = {str(k).lower(): v for k, v in (self.connection_params or {}).items()}
+        self.viewer = await viewer_from_headers(headers)
+        self.loaders = Loaders(self.viewer)
+        if "accept-language" in headers:
+            self.locale = locale_from(headers["accept-language"])
+        return self.viewer
+
+
+async def build_context(request: Any, response: Any = None) -> Context:
     from resolvers.loaders import Loaders
 
     headers = dict(request.headers) if request is not None else {}
-    if connection_params:
-        # websocket: credentials travel in the connection_init payload
-        for k, v in connection_params.items():
-            headers[k.lower()] = v
     try:
         viewer = await viewer_from_headers(headers)
     except Denied as exc:  # bad credentials: every field that needs a caller says so
         viewer = Viewer(credential_error=exc.message)
+    app = getattr(request, "app", None)
     return Context(
         viewer=viewer,
         locale=locale_from(headers.get("accept-language")),
         loaders=Loaders(viewer),
         request=request,
         response=response,
+        broadcaster=getattr(getattr(app, "state", None), "broadcaster", None),
     )

@@ -16,7 +16,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.audit import AuditEntry
-from resolvers.context import Context
+from resolvers.context import SHANGHAI, Context
 from resolvers.errors import Problem, Problems
 from schema.messages import render
 
@@ -55,6 +55,8 @@ async def audit(
     after: dict[str, Any] | None,
 ) -> None:
     v = ctx.viewer
+    ctx.changes.append({"action": action, "object_type": object_type, "object_id": object_id, "path": path,
+                        "actor": v.label})
     await AuditEntry.create(
         actor_user_id=v.user_id,
         actor_api_key_id=v.api_key_id,
@@ -89,6 +91,7 @@ async def run(
     *,
     integrity: Callable[[IntegrityError], Problem] | None = None,
 ) -> P:
+    ctx.changes.clear()
     try:
         async with in_transaction():
             result = await body()
@@ -100,4 +103,13 @@ async def run(
         if integrity is None:
             raise
         return payload(errors=[to_error(error_type, integrity(exc), ctx.locale)])
+    await publish_changes(ctx)
     return payload(errors=[], **result)
+
+
+async def publish_changes(ctx: Context) -> None:
+    """After the commit (never before: a subscriber must find what it is told about)."""
+    if ctx.broadcaster is not None and ctx.changes:
+        now = datetime.now(SHANGHAI).isoformat()
+        await ctx.broadcaster.publish([{**c, "at": now} for c in ctx.changes])
+    ctx.changes.clear()

@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from resolvers.access import AccessMutation, AccessQuery
 from resolvers.calendar import CalendarMutation, CalendarQuery
+from resolvers.changes import Subscription
 from resolvers.nodes import resolve_node
 from resolvers.people import PeopleMutation, PeopleQuery
 from resolvers.recruitment import RecruitmentMutation, RecruitmentQuery
@@ -51,6 +52,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=CONCRETE_TYPES,
         extensions=build_extensions(production=production, max_cost=2_000_000),
         config=StrawberryConfig(disable_field_suggestions=production),
