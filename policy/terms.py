@@ -1,12 +1,18 @@
 """End of a building head's service (DOMAIN.md §11, §14). Pure: no I/O."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 
 from policy.dates import add_months, term_end
 
-__all__ = ["EndReason", "earliest_resignation_end", "term_end_date"]
+__all__ = [
+    "EndReason", "earliest_resignation_end", "term_end_date", "renewal_opens_on", "renewed_term_start",
+    "RENEWAL_WINDOW_MONTHS",
+]
+
+# Decision: a term is renewed in its last three months, after the end-of-term assessment
+RENEWAL_WINDOW_MONTHS = 3
 
 
 class EndReason(str, Enum):
@@ -34,3 +40,13 @@ def term_end_date(start: date, term_years: int, cycle_end: date | None) -> date:
     the election-cycle end (DOMAIN.md §11, §14).
     """
     return term_end(start, term_years, cycle_end)
+
+
+def renewal_opens_on(ends_on: date, window_months: int = RENEWAL_WINDOW_MONTHS) -> date:
+    """First day a term ending on ``ends_on`` may be renewed (DOMAIN.md §11 Decision)."""
+    return add_months(ends_on, -window_months)
+
+
+def renewed_term_start(ends_on: date) -> date:
+    """A renewed term starts the day after the old one ends: no gap, no overlap."""
+    return ends_on + timedelta(days=1)

@@ -1,7 +1,7 @@
 """Shape rules of the governance tree (DOMAIN.md §3). Pure: no I/O."""
 from __future__ import annotations
 
-from policy.kinds import Chain, NodeKind
+from policy.kinds import Chain, HeadKind, NodeKind
 
 # Which kinds may hang below which. Community and village children depend on
 # the chain the node follows, see ``allowed_child_kinds``.
@@ -55,3 +55,11 @@ def workstation_name(compound_name: str) -> str:
     if base.endswith("小区"):
         base = base[: -len("小区")]
     return f"{base}小区网格工作站"
+
+
+def head_kind(container_kind: NodeKind, container_chain: Chain | None) -> HeadKind:
+    """A head serving village groups (a rural-chain community or village) is a group leader,
+    treated exactly like a building head (§4, last paragraphs); otherwise a building head."""
+    if container_kind != NodeKind.COMPOUND and container_chain == Chain.RURAL:
+        return HeadKind.GROUP_LEADER
+    return HeadKind.BUILDING_HEAD

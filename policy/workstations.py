@@ -44,6 +44,14 @@ def set_up_status(
     )
 
 
+def is_late(
+    *, premises_ready_on: date | None, in_use_on: date | None,
+    premises_deadline: date | None, in_use_deadline: date | None, today: date,
+) -> bool:
+    """Late on either campaign deadline."""
+    return late_for(premises_ready_on, premises_deadline, today) or late_for(in_use_on, in_use_deadline, today)
+
+
 def station_head_source_problem(
     *,
     source: str,

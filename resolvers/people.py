@@ -15,8 +15,8 @@ from policy import parameters as params
 from policy.access import Capability
 from policy.dates import term_end
 from policy.idnumber import IdNumberError, mask_id_number, parse_id_number
-from policy.kinds import Chain, HeadKind, NodeKind, StaffKind, TermStatus
-from policy.tree import LEAF_KINDS
+from policy.kinds import NodeKind, StaffKind, TermStatus
+from policy.tree import LEAF_KINDS, head_kind
 from resolvers.context import today
 from resolvers.errors import Denied, Problem
 from resolvers.mutations import audit, run, snapshot
@@ -206,7 +206,7 @@ class PeopleMutation:
             chain_node = container if container.kind != NodeKind.COMPOUND else await Node.get(id=container.parent_id)
             values = await parameters_in_force(container.path, starts_on)
             ends = term_end(starts_on, int(values["term_years"]), chain_node.election_cycle_ends_on)
-            kind = HeadKind.GROUP_LEADER if container.kind != NodeKind.COMPOUND and container.chain == Chain.RURAL else HeadKind.BUILDING_HEAD
+            kind = head_kind(container.kind, container.chain)
             t = await BuildingHead.create(
                 person_id=p.id, service_area_id=area.id, path=area.path, kind=kind, starts_on=starts_on,
                 ends_on=ends, recorded_from_register=True,

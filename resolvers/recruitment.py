@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 import strawberry
@@ -17,13 +17,14 @@ from models.recruitment import (
 from models.tree import Node, ServiceArea
 from policy.access import Capability
 from policy.calendar import UnknownYearError
-from policy.dates import add_months, term_end
+from policy.dates import term_end
 from policy.eligibility import Applicant, check_eligibility, tie_break_key
-from policy.kinds import Chain, HeadKind, NodeKind, TermStatus
+from policy.kinds import NodeKind, TermStatus
 from policy.nomination import Signer, check_signers
 from policy.notice import notice_window
 from policy.recruitment import STEP_ZH, ApplicationStatus, Channel, ObjectionStatus, StepError, check_step
-from policy.terms import EndReason
+from policy.terms import EndReason, earliest_resignation_end, renewal_opens_on, renewed_term_start
+from policy.tree import head_kind
 from resolvers.context import SHANGHAI, today
 from resolvers.errors import Denied, Problem, Problems
 from resolvers.loaders import compute_area_rollups
@@ -418,7 +419,7 @@ class RecruitmentMutation:
             chain_node = await _chain_node(container)
             values = await parameters_in_force(area.path, published_on)
             ends = term_end(published_on, int(values["term_years"]), chain_node.election_cycle_ends_on)
-            kind = HeadKind.GROUP_LEADER if container.kind != NodeKind.COMPOUND and container.chain == Chain.RURAL else HeadKind.BUILDING_HEAD
+            kind = head_kind(container.kind, container.chain)
             term = await BuildingHead.create(person_id=app.person_id, service_area_id=area.id, path=area.path, kind=kind,
                                              starts_on=published_on, ends_on=ends, application_id=app.id)
             app.published_on = published_on
@@ -456,7 +457,7 @@ class RecruitmentMutation:
         async def body():
             t = await _term_for(info, id)
             values = await parameters_in_force(t.path, requested_on)
-            earliest = add_months(requested_on, int(values["resignation_notice_months"]))
+            earliest = earliest_resignation_end(requested_on, int(values["resignation_notice_months"]))
             end = ends_on or earliest
             if end < earliest:
                 raise Problem("RESIGNATION_TOO_EARLY", ["endsOn"], zh=f"辞职须提前{values['resignation_notice_months']}个月提出，最早于{earliest}离任",
@@ -497,7 +498,7 @@ class RecruitmentMutation:
 
         async def body():
             t = await _term_for(info, id)
-            if renewed_on < add_months(t.ends_on, -3):
+            if renewed_on < renewal_opens_on(t.ends_on):
                 raise Problem("NOT_AT_TERM_END", ["renewedOn"], zh=f"任期于{t.ends_on}届满，届满前三个月内方可续任",
                               en=f"the term ends on {t.ends_on}: renewal is possible in its last three months")
             if not assessment_note.strip():
@@ -505,7 +506,7 @@ class RecruitmentMutation:
             area = await ServiceArea.get(id=t.service_area_id)
             container = await Node.get(id=area.container_id)
             chain_node = await _chain_node(container)
-            start = t.ends_on + timedelta(days=1)
+            start = renewed_term_start(t.ends_on)
             values = await parameters_in_force(t.path, start)
             before = snapshot(t)
             # the seat passes from the old term to the new one: one active head throughout

@@ -13,7 +13,7 @@ from models.tree import Node
 from models.workstations import StationHeadAppointment, Workstation, WorkstationCampaign, WorkstationPlan
 from policy.access import Capability
 from policy.kinds import NodeKind, PlanStatus, StaffKind, StationHeadSource, TermStatus
-from policy.workstations import late_for, station_head_source_problem
+from policy.workstations import is_late, station_head_source_problem
 from resolvers.context import SHANGHAI, today
 from resolvers.errors import Denied, Problem
 from resolvers.mutations import audit, run, snapshot
@@ -76,9 +76,9 @@ class WorkstationQuery:
         if late_only:
             on = today()
             rows = [
-                w for w in rows if w.campaign is not None and (
-                    late_for(w.premises_ready_on, w.campaign.premises_deadline, on)
-                    or late_for(w.in_use_on, w.campaign.in_use_deadline, on)
+                w for w in rows if w.campaign is not None and is_late(
+                    premises_ready_on=w.premises_ready_on, in_use_on=w.in_use_on,
+                    premises_deadline=w.campaign.premises_deadline, in_use_deadline=w.campaign.in_use_deadline, today=on,
                 )
             ]
         return paginate([WorkstationType.of(w) for w in rows], first=first, after=after, last=last, before=before)

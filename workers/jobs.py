@@ -13,15 +13,15 @@ async def ping(ctx: dict[str, Any]) -> dict[str, Any]:
 
 async def workstation_deadline_check(ctx: dict[str, Any]) -> dict[str, int]:
     """Daily: count workstations late on either campaign deadline (the roll-ups show which)."""
-    from policy.workstations import late_for
+    from policy.workstations import is_late
     from resolvers.context import today
     from models.workstations import Workstation
 
     on = today()
     late = 0
     for w in await Workstation.filter(campaign_id__isnull=False).prefetch_related("campaign"):
-        if late_for(w.premises_ready_on, w.campaign.premises_deadline, on) or late_for(w.in_use_on, w.campaign.in_use_deadline, on):
-            late += 1
+        late += is_late(premises_ready_on=w.premises_ready_on, in_use_on=w.in_use_on,
+                        premises_deadline=w.campaign.premises_deadline, in_use_deadline=w.campaign.in_use_deadline, today=on)
     return {"late": late}
 
 

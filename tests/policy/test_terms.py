@@ -62,3 +62,21 @@ def test_term_end_capped_by_election_cycle() -> None:
 def test_term_years_must_be_positive() -> None:
     with pytest.raises(ValueError):
         term_end_date(date(2025, 3, 15), 0, None)
+
+
+def test_renewal_window_and_start() -> None:
+    from policy.terms import renewal_opens_on, renewed_term_start
+
+    assert renewal_opens_on(date(2030, 5, 31)) == date(2030, 2, 28)  # last day of a shorter month
+    assert renewal_opens_on(date(2030, 2, 28), 1) == date(2030, 1, 28)
+    assert renewed_term_start(date(2030, 2, 28)) == date(2030, 3, 1)
+    assert renewed_term_start(date(2031, 12, 31)) == date(2032, 1, 1)
+
+
+def test_group_leaders_serve_rural_chain_areas() -> None:
+    from policy.kinds import Chain, HeadKind, NodeKind
+    from policy.tree import head_kind
+
+    assert head_kind(NodeKind.COMPOUND, None) == HeadKind.BUILDING_HEAD
+    assert head_kind(NodeKind.VILLAGE, Chain.RURAL) == HeadKind.GROUP_LEADER
+    assert head_kind(NodeKind.COMMUNITY, Chain.RURAL) == HeadKind.GROUP_LEADER
