@@ -96,8 +96,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def healthz(request: Request) -> JSONResponse:
         try:
             result = await queue.run_and_wait(request.app.state.pool, "ping", timeout=5)
+        except TimeoutError:
+            return JSONResponse({"ok": False, "error": "no worker answered within 5 s"}, status_code=503)
         except Exception as exc:  # report, do not crash
-            return JSONResponse({"ok": False, "error": str(exc)}, status_code=503)
+            return JSONResponse({"ok": False, "error": f"{type(exc).__name__}: {exc}"}, status_code=503)
         return JSONResponse({"ok": True, "worker": result})
 
     async def home(request: Request) -> RedirectResponse:

@@ -8,6 +8,7 @@ required). `make test` runs the second pass whenever TEST_DATABASE_URL is set.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -68,10 +69,9 @@ async def database(backend: str, tmp_path) -> AsyncIterator[tuple[str, str | Non
     yield url, redis_url
 
 
-@pytest.fixture
-async def server(database, tmp_path) -> AsyncIterator[str]:
-    url, redis_url = database
-    settings = Settings(database_url=url, redis_url=redis_url, data_dir=tmp_path / "data", production=False)
+@contextlib.asynccontextmanager
+async def serve(settings: Settings) -> AsyncIterator[str]:
+    """The app under uvicorn on an ephemeral port, with its lifespan; yields the base URL."""
     app = create_app(settings)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -92,6 +92,13 @@ async def server(database, tmp_path) -> AsyncIterator[str]:
         srv.should_exit = True
         await task
         sock.close()
+
+
+@pytest.fixture
+async def server(database, tmp_path) -> AsyncIterator[str]:
+    url, redis_url = database
+    async with serve(Settings(database_url=url, redis_url=redis_url, data_dir=tmp_path / "data", production=False)) as base:
+        yield base
 
 
 class Api:

@@ -34,3 +34,34 @@ async def test_costly_and_deep_queries_are_refused(api):
     assert body["errors"] and "depth" in body["errors"][0]["message"].lower()
     body = await admin.raw("{ treeNodes(first: 101) { totalCount } }")
     assert "between 0 and 100" in body["errors"][0]["message"]
+
+
+async def test_health_fails_clearly_when_no_worker_runs(database, tmp_path):
+    import httpx
+
+    from grassroots.settings import Settings
+    from tests.conftest import serve
+
+    url, redis_url = database
+    settings = Settings(database_url=url, redis_url=redis_url, data_dir=tmp_path / "d2", production=False, embedded_worker=False)
+    async with serve(settings) as base, httpx.AsyncClient(base_url=base, timeout=30) as http:
+        r = await http.get("/healthz")
+    assert r.status_code == 503
+    assert r.json() == {"ok": False, "error": "no worker answered within 5 s"}
+
+
+async def test_production_mode_has_no_introspection_and_no_graphiql(database, tmp_path):
+    import httpx
+
+    from grassroots.settings import Settings
+    from tests.conftest import serve
+
+    url, redis_url = database
+    settings = Settings(database_url=url, redis_url=redis_url, data_dir=tmp_path / "d3", production=True)
+    async with serve(settings) as base, httpx.AsyncClient(base_url=base, timeout=30) as http:
+        page = await http.get("/graphql", headers={"Accept": "text/html"})
+        body = (await http.post("/graphql", json={"query": "{ __schema { types { name } } }"})).json()
+        typo = (await http.post("/graphql", json={"query": "{ districtz { name } }"})).json()
+    assert page.status_code in (404, 405) or "graphiql" not in page.text.lower()
+    assert body.get("errors") and "introspection" in body["errors"][0]["message"].lower()
+    assert typo["errors"] and "Did you mean" not in typo["errors"][0]["message"]
