@@ -2,6 +2,7 @@
 number of SQL statements of a tree query grows with its depth, not with its nodes."""
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -17,7 +18,7 @@ from models.tree import ChainChange, Node, ServiceArea
 from models.workstations import StationHeadAppointment, Workstation, WorkstationCampaign
 from policy import parameters as params
 from policy.kinds import NodeKind, TermStatus
-from policy.rollup import Figures, Leaf, Station, Target, area_key, roll_up
+from policy.rollup import Figures, Leaf, Station, Target, ancestor_paths, area_key, roll_up
 from policy.tree import LEAF_KINDS
 from policy.workstations import set_up_status
 from resolvers.context import Viewer, today
@@ -46,8 +47,9 @@ def _container(path: str) -> str:
     return path[: path.rstrip("/").rfind("/") + 1]
 
 
-async def compute_rollups(nodes: Sequence[NodeRow]) -> dict[int, Figures]:
-    """Roll-ups for many nodes with five queries in all."""
+async def compute_rollups(nodes: Sequence[NodeRow], *, whole_subtree: bool = False) -> dict[int, Figures]:
+    """Roll-ups for many nodes with five queries in all; with ``whole_subtree``, also for
+    every open node below them (computed from the same rows)."""
     if not nodes:
         return {}
     on = today()
@@ -65,7 +67,7 @@ async def compute_rollups(nodes: Sequence[NodeRow]) -> dict[int, Figures]:
         .group_by("service_area_id")
         .values_list("service_area_id", "n")
     )
-    station_rows = await Workstation.filter(scope).values(
+    station_rows = await Workstation.filter(scope, compound__closed_on__isnull=True).values(
         "path", "premises_ready_on", "in_use_on", "office_on", "sign_on", "equipment_on", "rules_on",
         "campaign__premises_deadline", "campaign__in_use_deadline",
     )
@@ -99,14 +101,29 @@ async def compute_rollups(nodes: Sequence[NodeRow]) -> dict[int, Figures]:
         )
         stations.append(Station(r["path"], st.set_up, st.late))
 
-    targets = []
+    targets: dict[int, Target] = {}
     for n in nodes:
         if n.kind in LEAF_KINDS:
             aid = n.service_area_id if n.service_area_id in areas else None
-            targets.append(Target(n.id, n.path, True, n.households or 0, area_key(_container(n.path), aid)))
+            targets[n.id] = Target(n.id, n.path, True, n.households or 0, area_key(_container(n.path), aid))
         else:
-            targets.append(Target(n.id, n.path))
-    return roll_up(targets, leaves, areas, active, stations, per_head)
+            targets[n.id] = Target(n.id, n.path)
+    if whole_subtree:
+        # every node on the way down to a leaf, an area or a station is answered from the
+        # same rows: deeper levels of the same request then need no queries at all
+        roots = [_container(n.path) if n.kind in LEAF_KINDS else n.path for n in nodes]
+        inside = lambda p: any(p.startswith(r) for r in roots)  # noqa: E731
+        for cpath in {lf.container_path for lf in leaves} | set(areas.values()) | {st.path for st in stations}:
+            for p in ancestor_paths(cpath):
+                pid = int(p.rstrip("/").rsplit("/", 1)[-1])
+                if pid not in targets and inside(p):
+                    targets[pid] = Target(pid, p)
+        for lf in leaves:
+            lid = int(lf.path.rstrip("/").rsplit("/", 1)[-1])
+            if lid not in targets:
+                aid = lf.area_id if lf.area_id in areas else None
+                targets[lid] = Target(lid, lf.path, True, lf.households, area_key(lf.container_path, aid))
+    return roll_up(targets.values(), leaves, areas, active, stations, per_head)
 
 
 class Loaders:
@@ -116,6 +133,8 @@ class Loaders:
         self.viewer = viewer
         self.node = DataLoader(self._nodes)
         self.children = DataLoader(self._children)
+        self._figures: dict[int, Figures] = {}  # roll-ups of this request, filled a subtree at a time
+        self._inflight: list[tuple[list[str], asyncio.Event]] = []
         self.rollup = DataLoader(self._rollups, cache_key_fn=lambda n: n.id)
         self.workstation_by_compound = DataLoader(self._workstations)
         self.station_head = DataLoader(self._station_heads)
@@ -142,8 +161,21 @@ class Loaders:
         return [grouped.get(p, []) for p in parent_ids]
 
     async def _rollups(self, nodes: list[NodeRow]) -> list[Figures]:
-        figures = await compute_rollups(nodes)
-        return [figures[n.id] for n in nodes]
+        # a deeper level may ask while a subtree above it is still being computed: wait for that
+        # computation instead of repeating it (keeps the statement count fixed per query shape)
+        for roots, done in list(self._inflight):
+            if any(n.id not in self._figures and any(n.path.startswith(r) for r in roots) for n in nodes):
+                await done.wait()
+        missing = [n for n in nodes if n.id not in self._figures]
+        if missing:
+            entry = ([_container(n.path) if n.kind in LEAF_KINDS else n.path for n in missing], asyncio.Event())
+            self._inflight.append(entry)
+            try:
+                self._figures.update(await compute_rollups(missing, whole_subtree=True))
+            finally:
+                entry[1].set()
+                self._inflight.remove(entry)
+        return [self._figures[n.id] for n in nodes]
 
     async def _workstations(self, compound_ids: list[int]) -> list[Any]:
         rows = {w.compound_id: w for w in await Workstation.filter(compound_id__in=compound_ids)}

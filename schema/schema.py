@@ -48,13 +48,13 @@ CONCRETE_TYPES = [
 ]
 
 
-def build_schema(*, production: bool = False) -> strawberry.Schema:
+def build_schema(*, production: bool = False, max_cost: int = 2_000_000) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=CONCRETE_TYPES,
-        extensions=build_extensions(production=production, max_cost=2_000_000),
+        extensions=build_extensions(production=production, max_cost=max_cost),
         config=StrawberryConfig(disable_field_suggestions=production),
     )
 
