@@ -185,6 +185,8 @@ class AccessMutation:
             from resolvers.context import viewer_from_token
 
             ctx.viewer = await viewer_from_token(token)
+            scope = min((g.path for g in ctx.viewer.grants), key=len, default="/")
+            await audit(ctx, "sessionCreate", "User", user.id, scope, None, {"expires_at": expires}, live=False)
             return {"token": token, "expires_at": expires, "viewer": _viewer_type(info)}
 
         return await run(ctx, SessionPayload, AccessError, body)

@@ -53,10 +53,15 @@ async def audit(
     path: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    *,
+    live: bool = True,
 ) -> None:
+    """Record a mutation in the audit log (same transaction) and, unless ``live`` is off,
+    queue it for the subscribers of its subtree (published after the commit)."""
     v = ctx.viewer
-    ctx.changes.append({"action": action, "object_type": object_type, "object_id": object_id, "path": path,
-                        "actor": v.label})
+    if live:
+        ctx.changes.append({"action": action, "object_type": object_type, "object_id": object_id, "path": path,
+                            "actor": v.label})
     await AuditEntry.create(
         actor_user_id=v.user_id,
         actor_api_key_id=v.api_key_id,

@@ -6,7 +6,6 @@ from datetime import date
 import strawberry
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
-from tortoise.exceptions import IntegrityError
 
 from models.access import ApiKey, RoleGrant
 from models.parameters import PolicyParameter
@@ -81,7 +80,7 @@ def _check_households(kind: NodeKind, households: int | None, field: str, requir
     if kind in LEAF_KINDS:
         if households is None:
             if required:
-                raise Problem("REQUIRED", ["input", field], label="户数" if True else field)
+                raise Problem("REQUIRED", ["input", field], label="户数")
             return
         if households < 0:
             raise Problem("NEGATIVE_HOUSEHOLDS", ["input", field])
@@ -118,8 +117,9 @@ async def create_node(
     return node
 
 
-def _integrity(exc: IntegrityError) -> Problem:
-    return Problem("CODE_TAKEN", ["input", "code"], code="?")
+def _code_taken(code: str | None):
+    """Two requests racing for one code: the database's unique key refuses the second."""
+    return lambda exc: Problem("CODE_TAKEN", ["input", "code"], code=code or "")
 
 
 async def _rewrite_paths(old: str, new: str) -> None:
@@ -201,7 +201,7 @@ class TreeMutation:
             await audit(ctx, "treeNodeCreate", "Node", node.id, node.path, None, snapshot(node))
             return {"node": tree_node(_row(node))}
 
-        return await run(ctx, TreeNodePayload, TreeError, body, integrity=_integrity)
+        return await run(ctx, TreeNodePayload, TreeError, body, integrity=_code_taken(input.code))
 
     @strawberry.mutation(description="Change a node's name, code, address, households or election-cycle end.")
     async def tree_node_update(self, info: Info, input: TreeNodeUpdateInput) -> TreeNodePayload:
@@ -232,7 +232,7 @@ class TreeMutation:
             await audit(ctx, "treeNodeUpdate", "Node", node.id, node.path, before, snapshot(node))
             return {"node": tree_node(_row(node))}
 
-        return await run(ctx, TreeNodePayload, TreeError, body, integrity=_integrity)
+        return await run(ctx, TreeNodePayload, TreeError, body, integrity=_code_taken(input.code))
 
     @strawberry.mutation(description="Move a node (with its subtree) under another parent that can hold it.")
     async def tree_node_move(self, info: Info, id: strawberry.ID, new_parent_id: strawberry.ID) -> TreeNodePayload:
@@ -258,9 +258,10 @@ class TreeMutation:
             await Node.filter(id=node.id).update(parent_id=parent.id)
             await _rewrite_paths(old_path, new_path)
             if depth_shift:
-                for n in await Node.filter(path__startswith=new_path):
+                moved = await Node.filter(path__startswith=new_path)
+                for n in moved:
                     n.depth += depth_shift
-                    await n.save(update_fields=["depth"])
+                await Node.bulk_update(moved, fields=["depth"], batch_size=500)
             if node.service_area_id is not None:  # a building leaves its old compound's area
                 await Node.filter(id=node.id).update(service_area_id=None)
             node = await Node.get(id=node.id)

@@ -133,6 +133,8 @@ async def test_audit_log_records_before_and_after_and_filters(api):
     assert e["action"] == "treeNodeUpdate" and e["before"]["households"] == 120 and e["after"]["households"] == 130
     none = await admin.gql("{ auditEntries(actor: \"jinhua\") { totalCount } }")
     assert none["auditEntries"]["totalCount"] == 0
+    logins = await admin.gql("{ auditEntries(action: \"sessionCreate\") { nodes { actor } } }")
+    assert {e["actor"] for e in logins["auditEntries"]["nodes"]} == {"cuiyuan", "admin"}
     # a community officer may not read the audit log
     body = await officer.raw("{ auditEntries { totalCount } }")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
