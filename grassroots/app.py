@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.routing import Route, WebSocketRoute
-from strawberry.asgi import GraphQL
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 
 from grassroots import db
 from grassroots.ide import graphiql_html, static_routes
@@ -28,7 +28,87 @@ from workers.broadcast import Broadcaster
 log = logging.getLogger("grassroots")
 
 
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+
+
+def negotiate(accept: str | None) -> str:
+    """The media type of a GraphQL answer (GraphQL over HTTP): application/graphql-response+json
+    when the client asks for it at least as strongly as application/json; application/json when
+    there is no Accept header, for */*, or when it is preferred."""
+    if not accept:
+        return "application/json"
+    best: dict[str, float] = {}
+    for part in accept.split(","):
+        fields = [f.strip() for f in part.split(";")]
+        media, q = fields[0].lower(), 1.0
+        for f in fields[1:]:
+            if f.lower().startswith("q="):
+                try:
+                    q = float(f[2:])
+                except ValueError:
+                    q = 0.0
+        best[media] = max(q, best.get(media, 0.0))
+    new = best.get(GRAPHQL_RESPONSE_JSON, 0.0)
+    old = max(best.get("application/json", 0.0), best.get("application/*", 0.0), best.get("*/*", 0.0))
+    return GRAPHQL_RESPONSE_JSON if new > 0 and new >= old else "application/json"
+
+
+def is_request_error(result: Any) -> bool:
+    """A request error (the document does not parse or validate, or the variables do not coerce):
+    no data and no error with a path, as opposed to a field error that nulled the root."""
+    errors = getattr(result, "errors", None)
+    return bool(errors) and getattr(result, "data", None) is None and all(not e.path for e in errors)
+
+
+class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages as text frames: standard clients (npm graphql-ws, GraphiQL)
+    close the connection with 4004 on a binary frame."""
+
+    async def send_json(self, message: Any) -> None:
+        from starlette.websockets import WebSocketDisconnect
+        from strawberry.http.exceptions import WebSocketDisconnected
+
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class GrassrootsGraphQL(GraphQL):
+    websocket_adapter_class = TextFrameWebSocketAdapter  # type: ignore[assignment]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        from starlette.requests import ClientDisconnect
+        from starlette.websockets import WebSocketDisconnect
+
+        try:
+            await super().__call__(scope, receive, send)
+        except (ClientDisconnect, WebSocketDisconnect, ConnectionError) as exc:
+            # a client that goes away mid-request is routine: one line, no traceback
+            log.info("client disconnected during %s %s (%s)", scope.get("method", "websocket"), scope.get("path"),
+                     type(exc).__name__)
+
+    async def get_sub_response(self, request: Any) -> Any:
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = negotiate(request.headers.get("accept"))
+        return sub_response
+
+    async def process_result(self, request: Any, result: Any) -> Any:
+        data = await super().process_result(request, result)
+        if negotiate(request.headers.get("accept")) == GRAPHQL_RESPONSE_JSON and is_request_error(result):
+            # GraphQL over HTTP: a request error is a 400 without a data entry
+            data.pop("data", None)
+        return data
+
+    def create_response(self, response_data: Any, sub_response: Any) -> Any:
+        response = super().create_response(response_data, sub_response)
+        media = getattr(sub_response, "media_type", None) or "application/json"
+        response.headers["content-type"] = media
+        if media == GRAPHQL_RESPONSE_JSON and isinstance(response_data, dict) and "data" not in response_data \
+                and response.status_code == 200:
+            response.status_code = 400
+        return response
+
     async def get_context(self, request: Any, response: Any = None) -> Any:
         return await build_context(request, response)
 
@@ -77,18 +157,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 embedded = queue.EmbeddedRedis(settings.data_dir)
                 stack.callback(embedded.close)
                 redis = embedded.settings()
-            app.state.pool = await queue.open_pool(redis)
+            app.state.pool = await queue.open_pool(redis, settings.namespace)
             stack.push_async_callback(app.state.pool.aclose)
-            app.state.broadcaster = Broadcaster(app.state.pool)
+            app.state.broadcaster = Broadcaster(app.state.pool, settings.namespace)
             if settings.embedded_worker:
-                worker = queue.build_worker(redis, in_process=True)
-                task = asyncio.create_task(worker.async_run())
+                stop = asyncio.Event()
+                task = asyncio.create_task(queue.run_worker(redis, stop=stop, namespace=settings.namespace))
 
                 async def stop_worker() -> None:
-                    await worker.close()
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
+                    stop.set()
+                    await task
 
                 stack.push_async_callback(stop_worker)
             yield
@@ -106,12 +184,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return RedirectResponse("/graphql")
 
     routes = [
-        Route("/", home),
         Route("/healthz", healthz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
-        *static_routes(),
     ]
+    if not settings.production:  # production serves the API only: no IDE, its assets or a page leading there
+        routes += [Route("/", home), *static_routes()]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
     return app

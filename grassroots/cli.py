@@ -6,7 +6,100 @@ import asyncio
 import sys
 from pathlib import Path
 
-from grassroots.settings import ROOT, Settings
+from grassroots.settings import ROOT, Settings, SettingsError
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging() -> None:
+    """The server's and the worker's own lines (grassroots.*, arq's job start/finish) at INFO
+    on stderr, next to uvicorn's."""
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format=LOG_FORMAT)
+    for name in ("grassroots", "arq"):
+        logging.getLogger(name).setLevel(logging.INFO)
+
+
+def listening_socket(host: str, port: int, *, reuse_port: bool = False):
+    """A TCP listening socket created as a TCP socket (IPPROTO_TCP), so that asyncio sets
+    TCP_NODELAY on every accepted connection, and with TCP_NODELAY set on it as well (Linux
+    passes it on to accepted sockets). With ``reuse_port`` several processes bind the same port
+    and the kernel spreads connections across them (SO_REUSEPORT)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _serve_one(settings: Settings, host: str, port: int, reuse_port: bool) -> None:
+    import uvicorn
+
+    from grassroots.app import create_app
+
+    configure_logging()
+    sock = listening_socket(host, port, reuse_port=reuse_port)
+    config = uvicorn.Config(create_app(settings), log_level="info", ws="websockets-sansio",
+                            timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+
+
+def _serve(settings: Settings, host: str, port: int, processes: int) -> int:
+    """One process, or ``processes`` independent ones each binding the port with SO_REUSEPORT
+    (each its own uvicorn, lifespan and worker); SIGTERM / SIGINT are passed on to all of them."""
+    if processes <= 1:
+        _serve_one(settings, host, port, reuse_port=False)
+        return 0
+    import multiprocessing
+    import os
+    import signal
+
+    ctx = multiprocessing.get_context("spawn")
+    children = [ctx.Process(target=_serve_one, args=(settings, host, port, True), name=f"grassroots-serve-{i}")
+                for i in range(processes)]
+    for child in children:
+        child.start()
+
+    def forward(signum: int, frame: object) -> None:
+        for child in children:
+            if child.is_alive() and child.pid:
+                os.kill(child.pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    for child in children:
+        child.join()
+    return 0 if all(c.exitcode in (0, -signal.SIGTERM) for c in children) else 1
+
+
+async def _worker(settings: Settings) -> None:
+    """Separate worker process: the database once, and arq's loop restarted after Redis faults."""
+    import signal
+
+    from grassroots import db
+    from workers import queue
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await db.start(settings.database_url)
+    try:
+        await queue.run_worker(queue.redis_settings(settings.redis_url or ""), stop=stop, namespace=settings.namespace)
+    finally:
+        await db.stop()
 
 
 def _migrate(settings: Settings) -> None:
@@ -61,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="serve the GraphQL API (and, embedded, the worker)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--processes", type=int, default=1,
+                       help="independent server processes sharing the port (SO_REUSEPORT); more than 1 needs REDIS_URL")
     sub.add_parser("worker", help="run arq workers as a separate process (needs REDIS_URL)")
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("demo", help="load the demo district when the database is empty")
@@ -72,7 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     schema = sub.add_parser("schema", help="print or write the GraphQL schema (SDL)")
     schema.add_argument("--write", action="store_true", help=f"write {ROOT / 'schema.graphql'}")
     args = parser.parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
     if args.command == "migrate":
         _migrate(settings)
@@ -97,21 +196,14 @@ def main(argv: list[str] | None = None) -> int:
         else:
             sys.stdout.write(text)
     elif args.command == "serve":
-        import uvicorn
-
-        from grassroots.app import create_app
-
-        uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
-                    log_level="info", ws="websockets-sansio")
+        if args.processes > 1 and not settings.redis_url:
+            parser.error("--processes above 1 needs REDIS_URL (the embedded Redis and worker serve one process)")
+        return _serve(settings, args.host or settings.host, args.port or settings.port, args.processes)
     elif args.command == "worker":
         if not settings.redis_url:
             parser.error("REDIS_URL is required for separate worker processes (embedded mode runs the worker in the web process)")
-        from arq.worker import run_worker
-
-        from workers.settings import WorkerSettings
-
-        WorkerSettings.redis_settings = __import__("workers.queue", fromlist=["redis_settings"]).redis_settings(settings.redis_url)  # type: ignore[attr-defined]
-        run_worker(WorkerSettings)  # type: ignore[arg-type]
+        configure_logging()
+        asyncio.run(_worker(settings))
     return 0
 
 

@@ -1,11 +1,28 @@
 """Settings, read once from the environment."""
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the source checkout (schema.graphql lives here)
+ENVIRONMENTS = ("development", "production")
+
+
+class SettingsError(ValueError):
+    """A setting with a value the software does not know: refused, never guessed."""
+
+
+def default_namespace(database_url: str, redis_url: str | None) -> str:
+    """A deployment's prefix for Redis channels and queues: derived from its database (without
+    credentials) and its Redis database index, so two deployments sharing one Redis server never
+    see each other's changes or jobs."""
+    db = urlsplit(database_url)
+    key = f"{db.scheme}://{db.hostname or ''}:{db.port or ''}{db.path}"
+    redis_db = (urlsplit(redis_url).path.strip("/") or "0") if redis_url else "embedded"
+    return "grassroots:" + hashlib.sha256(f"{key}|{redis_db}".encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -18,15 +35,25 @@ class Settings:
     port: int = 8000
     token_ttl_hours: int = 12
     embedded_worker: bool = True  # run the arq worker inside the web process
+    channel_prefix: str | None = None  # None: derived from the database URL and the Redis database
+
+    @property
+    def namespace(self) -> str:
+        return self.channel_prefix or default_namespace(self.database_url, self.redis_url)
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
-        data_dir = Path(os.environ.get("GRASSROOTS_DATA_DIR", ROOT / "var")).resolve()
+        # ./var of the working directory, never inside the installed package
+        data_dir = Path(os.environ.get("GRASSROOTS_DATA_DIR") or Path.cwd() / "var").resolve()
+        env = os.environ.get("GRASSROOTS_ENV", "development").strip() or "development"
+        if env not in ENVIRONMENTS:
+            raise SettingsError(f"GRASSROOTS_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
         values: dict[str, object] = {
             "database_url": os.environ.get("DATABASE_URL") or f"sqlite://{data_dir / 'grassroots.sqlite3'}",
             "redis_url": os.environ.get("REDIS_URL") or None,
             "data_dir": data_dir,
-            "production": os.environ.get("GRASSROOTS_ENV", "development") == "production",
+            "production": env == "production",
+            "channel_prefix": os.environ.get("GRASSROOTS_CHANNEL_PREFIX") or None,
             "host": os.environ.get("HOST", "127.0.0.1"),
             "port": int(os.environ.get("PORT", "8000")),
             "token_ttl_hours": int(os.environ.get("GRASSROOTS_TOKEN_TTL_HOURS", "12")),

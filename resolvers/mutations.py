@@ -6,7 +6,9 @@ so nothing half-written is left behind, and becomes the payload's ``errors``.
 """
 from __future__ import annotations
 
+import asyncio
 import enum
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,6 +23,8 @@ from resolvers.errors import Problem, Problems
 from schema.messages import render
 
 P = TypeVar("P")
+log = logging.getLogger("grassroots.changes")
+PUBLISH_TIMEOUT = 2.0  # seconds: an unreachable Redis must not hold the answer to a committed mutation
 
 
 def _plain(value: Any) -> Any:
@@ -113,8 +117,16 @@ async def run(
 
 
 async def publish_changes(ctx: Context) -> None:
-    """After the commit (never before: a subscriber must find what it is told about)."""
-    if ctx.broadcaster is not None and ctx.changes:
-        now = datetime.now(SHANGHAI).isoformat()
-        await ctx.broadcaster.publish([{**c, "at": now} for c in ctx.changes])
+    """After the commit (never before: a subscriber must find what it is told about). The change
+    is committed whatever happens here, so a Redis fault never fails the request: it is logged
+    (with the error) and live subscribers miss that change."""
+    changes = list(ctx.changes)
     ctx.changes.clear()
+    if ctx.broadcaster is None or not changes:
+        return
+    now = datetime.now(SHANGHAI).isoformat()
+    try:
+        await asyncio.wait_for(ctx.broadcaster.publish([{**c, "at": now} for c in changes]), PUBLISH_TIMEOUT)
+    except Exception as exc:  # noqa: BLE001 - Redis down, slow or restarting
+        log.warning("live changes not published (%s: %s): %s", type(exc).__name__, exc,
+                    ", ".join(f"{c['action']} {c['object_type']} {c['object_id']}" for c in changes))
