@@ -52,6 +52,8 @@ def _serve_one(settings: Settings, host: str, port: int, reuse_port: bool) -> No
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its clean shutdown: nothing to report
+        pass
     finally:
         sock.close()
 

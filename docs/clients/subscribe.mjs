@@ -61,9 +61,9 @@ console.log(`subscribed to changes of ${compound.name}`);
 // The subscription is live a moment after "subscribe": repeat the (idempotent) change until it arrives.
 const update = 'mutation($i: TreeNodeUpdateInput!) { treeNodeUpdate(input: $i) { errors { code message } } }';
 const poke = setInterval(async () => {
-  await gql(update, { i: { id: building.id, households: building.households + 1 } }, token);
-  if (!changed) console.log(`changed ${building.name}: households ${building.households} -> ${building.households + 1}`);
+  if (!changed) console.log(`changing ${building.name}: households ${building.households} -> ${building.households + 1}`);
   changed = true;
+  await gql(update, { i: { id: building.id, households: building.households + 1 } }, token);
 }, 200);
 
 try {
