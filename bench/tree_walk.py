@@ -16,7 +16,7 @@ statements per tree level. The statement count is the same at both sizes: it
 follows the depth of the query, not the number of nodes.
 
 Not a test and no assertions about speed: it prints figures only. Timings vary
-between process starts (see ENGINEERING.md, "Performance"); compare medians of
+between process starts (see docs/operations.md, "Performance notes"); compare medians of
 several starts before drawing conclusions.
 """
 from __future__ import annotations

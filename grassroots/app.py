@@ -147,7 +147,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        gc.set_threshold(100_000, 50, 100)  # large responses: see ENGINEERING.md
+        gc.set_threshold(100_000, 50, 100)  # large responses: see docs/operations.md, "Performance notes"
         async with contextlib.AsyncExitStack() as stack:
             await db.start(settings.database_url)
             stack.push_async_callback(db.stop)

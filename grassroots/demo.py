@@ -253,7 +253,7 @@ PLANS = {
 
 CAMPAIGN = ("2026年小区工作站建设", date(2026, 2, 15), date(2026, 2, 28))
 
-# 江景社区's by-election of building heads (DOMAIN.md §5): name, community, opened on, notice.
+# 江景社区's by-election of building heads (docs/policy.md §5): name, community, opened on, notice.
 # Its areas are the community's service areas with vacancies; its applications are in _Loader._recruitment.
 RECRUITMENT = (
     "2026年江景社区楼栋长补选", "江景社区", date(2026, 10, 20),

@@ -1,4 +1,4 @@
-"""Users, their scoped roles, login tokens and partner API keys (DOMAIN.md §13)."""
+"""Users, their scoped roles, login tokens and partner API keys (docs/policy.md §13)."""
 from __future__ import annotations
 
 from tortoise import fields

@@ -1,4 +1,4 @@
-"""Working-day arrangements entered by an administrator (DOMAIN.md §5 step 5)."""
+"""Working-day arrangements entered by an administrator (docs/policy.md §5 step 5)."""
 from __future__ import annotations
 
 from tortoise import fields

@@ -1,4 +1,4 @@
-"""People and their staff roles (DOMAIN.md §2, §4, §5)."""
+"""People and their staff roles (docs/policy.md §2, §4, §5)."""
 from __future__ import annotations
 
 from tortoise import fields

@@ -1,4 +1,4 @@
-"""Recruitment of building heads and their terms of service (DOMAIN.md §5, §11)."""
+"""Recruitment of building heads and their terms of service (docs/policy.md §5, §11)."""
 from __future__ import annotations
 
 from tortoise import fields

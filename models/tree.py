@@ -1,4 +1,4 @@
-"""The governance tree (DOMAIN.md §3): one table of nodes with a materialised path.
+"""The governance tree (docs/policy.md §3): one table of nodes with a materialised path.
 
 ``path`` is "/<id>/<id>/.../" from the district down to the node itself, so a
 node's subtree is every row whose path starts with the node's path: scope
@@ -67,7 +67,7 @@ class ChainChange(Model):
 
 class ServiceArea(Model):
     """A seat's service area: a named set of buildings (or village groups) in one container
-    (a compound, or a community/village on the rural chain). DOMAIN.md §5."""
+    (a compound, or a community/village on the rural chain). docs/policy.md §5."""
 
     id = fields.BigIntField(primary_key=True)
     container: fields.ForeignKeyRelation[Node] = fields.ForeignKeyField(

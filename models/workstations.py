@@ -1,4 +1,4 @@
-"""Workstations, their community plans and set-up campaigns, and station heads (DOMAIN.md §4)."""
+"""Workstations, their community plans and set-up campaigns, and station heads (docs/policy.md §4)."""
 from __future__ import annotations
 
 from tortoise import fields

@@ -1,4 +1,4 @@
-"""Who may do what, where (DOMAIN.md §13). Pure: grants in, decisions out.
+"""Who may do what, where (docs/policy.md §13). Pure: grants in, decisions out.
 
 A grant is a role held at a tree node; it reaches the node's whole subtree.
 Node paths are materialised ("/1/4/9/"), so "node X is in the scope of grant G"

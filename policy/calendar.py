@@ -1,4 +1,4 @@
-"""Chinese working days (DOMAIN.md §5 step 5). Pure: no I/O.
+"""Chinese working days (docs/policy.md §5 step 5). Pure: no I/O.
 
 A working day is a Monday–Friday that is not an official holiday, or a
 weekend day declared a make-up working day (调休上班). Arrangements are
@@ -33,7 +33,7 @@ def _check_date(d: object, what: str) -> date:
 
 @dataclass(frozen=True)
 class YearArrangement:
-    """One calendar year's official arrangement (DOMAIN.md §5 step 5).
+    """One calendar year's official arrangement (docs/policy.md §5 step 5).
 
     ``holidays``: official days off (may include weekend days inside a
     holiday period). ``makeup_workdays``: weekend days that are working days.
@@ -74,7 +74,7 @@ class UnknownYearError(LookupError):
 
 
 class WorkingDayCalendar:
-    """Working days over the years whose arrangement is known (DOMAIN.md §5 step 5). Immutable."""
+    """Working days over the years whose arrangement is known (docs/policy.md §5 step 5). Immutable."""
 
     __slots__ = ("_years",)
 
@@ -118,7 +118,7 @@ class WorkingDayCalendar:
 
     def nth_working_day_from(self, start: date, n: int) -> date:
         """The ``n``-th working day counting ``start`` as the first when it is one
-        (otherwise the first working day after it), n ≥ 1 (DOMAIN.md §5 step 5).
+        (otherwise the first working day after it), n ≥ 1 (docs/policy.md §5 step 5).
         """
         _check_date(start, "start")
         if n < 1:

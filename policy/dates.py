@@ -1,4 +1,4 @@
-"""Calendar arithmetic for terms, notice periods and pro-rata pay (DOMAIN.md §14). Pure: no I/O."""
+"""Calendar arithmetic for terms, notice periods and pro-rata pay (docs/policy.md §14). Pure: no I/O."""
 from __future__ import annotations
 
 import calendar
@@ -27,7 +27,7 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
 
 
 def add_months(d: date, months: int) -> date:
-    """``months`` months after ``d`` (negative: before), DOMAIN.md §14.
+    """``months`` months after ``d`` (negative: before), docs/policy.md §14.
 
     The same day number in the target month, or that month's last day when it
     has no such day: 30 Nov + 3 months = 28 Feb (29 Feb in a leap year).
@@ -41,7 +41,7 @@ def add_months(d: date, months: int) -> date:
 
 
 def age_on(birth_date: date, on: date) -> int:
-    """Age in completed years on ``on`` (DOMAIN.md §14: one turns 60 on the 60th birthday).
+    """Age in completed years on ``on`` (docs/policy.md §14: one turns 60 on the 60th birthday).
 
     A person born on 29 February turns a year older on 1 March in non-leap
     years (28 February is still the day before their birthday).
@@ -55,7 +55,7 @@ def age_on(birth_date: date, on: date) -> int:
 
 def days_served_in_month(start: date, end: date | None, year: int, month: int) -> int:
     """Calendar days of service falling in the month, counting both the first
-    and the last day of service (DOMAIN.md §14). ``end`` None means still
+    and the last day of service (docs/policy.md §14). ``end`` None means still
     serving. 0 when the service does not overlap the month.
     """
     first, last = month_bounds(year, month)
@@ -65,7 +65,7 @@ def days_served_in_month(start: date, end: date | None, year: int, month: int) -
 
 
 def term_end(start: date, years: int, cycle_end: date | None) -> date:
-    """Last day of a term (DOMAIN.md §11, §14): the earlier of
+    """Last day of a term (docs/policy.md §11, §14): the earlier of
     start + ``years`` years − 1 day and the community's election-cycle end.
     """
     if years < 1:

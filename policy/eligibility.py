@@ -1,4 +1,4 @@
-"""Automatic eligibility checks for a building-head applicant (DOMAIN.md §5, A3-§2). Pure: no I/O.
+"""Automatic eligibility checks for a building-head applicant (docs/policy.md §5, A3-§2). Pure: no I/O.
 
 Only the mechanical checks live here (age, residency, fees, violations); the
 judgements (reliability, standing, health) are recorded by reviewers. Every
@@ -29,7 +29,7 @@ _VIOLATION_EN: dict[Violation, str] = {
 
 @dataclass(frozen=True)
 class Applicant:
-    """Facts the automatic checks need (DOMAIN.md §5 eligibility 2–4).
+    """Facts the automatic checks need (docs/policy.md §5 eligibility 2–4).
 
     ``violations`` holds names of policy.kinds.Violation members.
     """
@@ -68,7 +68,7 @@ def check_eligibility(
     age_limit_outstanding: int = 65,
     outstanding_waiver_reason: str | None = None,
 ) -> list[Failure]:
-    """Failed automatic checks (empty: passes), DOMAIN.md §5 eligibility, §14 age.
+    """Failed automatic checks (empty: passes), docs/policy.md §5 eligibility, §14 age.
 
     Age is completed years on ``applied_on``. Without a waiver the applicant
     must be under ``age_limit``; ``outstanding_waiver_reason`` (not None)
@@ -131,7 +131,7 @@ def tie_break_key(
     score: Decimal | None,
     applied_at: date,
 ) -> TieBreakKey:
-    """Ascending sort key for the shortlist (DOMAIN.md §5 eligibility 1, step 4).
+    """Ascending sort key for the shortlist (docs/policy.md §5 eligibility 1, step 4).
 
     Higher interview score first (no score after every score), then more
     preference flags (party member, retired cadre, model worker), then the

@@ -1,6 +1,6 @@
 """Chinese resident ID numbers (GB 11643-1999) and masking of personal numbers.
 
-Used for the age check of applicants (DOMAIN.md §5, §14: age in completed
+Used for the age check of applicants (docs/policy.md §5, §14: age in completed
 years) and for showing ID and phone numbers without exposing them. Pure: no I/O.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ _WEIGHTS: tuple[int, ...] = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2
 _CHECK_CHARS = "10X98765432"
 _DIGITS = frozenset("0123456789")  # ASCII only; str.isdigit() would accept "１" or "٣"
 _EARLIEST_BIRTH = date(1900, 1, 1)
-# Business dates are in Asia/Shanghai (DOMAIN.md §14), which is UTC+8 all year.
+# Business dates are in Asia/Shanghai (docs/policy.md §14), which is UTC+8 all year.
 _SHANGHAI = timezone(timedelta(hours=8))
 
 
@@ -70,7 +70,7 @@ def parse_id_number(value: str, today: date | None = None) -> ResidentId:
 
     Whitespace is ignored and a lower-case ``x`` is read as ``X``. The birth
     date must be a real date between 1900-01-01 and ``today`` (default: the
-    current date in Asia/Shanghai, DOMAIN.md §14). The 17th digit gives the
+    current date in Asia/Shanghai, docs/policy.md §14). The 17th digit gives the
     gender: odd is male. Raises :class:`IdNumberError`.
     """
     number = _normalise(value)

@@ -1,4 +1,4 @@
-"""Domain enumerations shared by every layer (DOMAIN.md §2 glossary names)."""
+"""Domain enumerations shared by every layer (docs/policy.md §2 glossary names)."""
 from __future__ import annotations
 
 from enum import Enum
@@ -21,7 +21,7 @@ class SubdistrictKind(str, Enum):
 
 
 class Chain(str, Enum):
-    """Which chain a community or village follows below it (DOMAIN.md §3)."""
+    """Which chain a community or village follows below it (docs/policy.md §3)."""
 
     URBAN = "URBAN"  # → Compound → Building
     RURAL = "RURAL"  # → VillageGroup
@@ -78,7 +78,7 @@ class TermStatus(str, Enum):
 
 
 class Role(str, Enum):
-    """Roles a user (or API key) holds, each scoped to a tree node (DOMAIN.md §13)."""
+    """Roles a user (or API key) holds, each scoped to a tree node (docs/policy.md §13)."""
 
     ADMIN = "ADMIN"
     DISTRICT_OFFICE = "DISTRICT_OFFICE"

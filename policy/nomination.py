@@ -1,4 +1,4 @@
-"""Resident nomination of a building-head candidate (DOMAIN.md §5, A3-§3.1). Pure: no I/O.
+"""Resident nomination of a building-head candidate (docs/policy.md §5, A3-§3.1). Pure: no I/O.
 
 At least ``minimum`` (10) residents of the nominee's building sign; a signer
 counts once, must live in that building and cannot be the nominee.
@@ -71,7 +71,7 @@ def valid_signer_ids(nominee_id: int, building_id: int, signers: Sequence[Signer
 def check_signers(
     nominee_id: int, building_id: int, signers: Sequence[Signer], minimum: int = 10
 ) -> list[SignerProblem]:
-    """Problems with a resident nomination (empty: valid), DOMAIN.md §5 A3-§3.1.
+    """Problems with a resident nomination (empty: valid), docs/policy.md §5 A3-§3.1.
 
     One problem per signature that does not count (priority: is the nominee,
     duplicate, other building), then TOO_FEW_SIGNERS when fewer than

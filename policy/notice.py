@@ -1,4 +1,4 @@
-"""Public notice of a shortlisted building-head candidate (DOMAIN.md §5 step 5). Pure: no I/O.
+"""Public notice of a shortlisted building-head candidate (docs/policy.md §5 step 5). Pure: no I/O.
 
 The notice runs 5 to 7 Chinese working days. The posting day counts as the
 first working day when it is one (otherwise the first working day after it
@@ -18,7 +18,7 @@ __all__ = ["NoticeWindow", "notice_window", "can_confirm", "objection_window_ope
 
 @dataclass(frozen=True)
 class NoticeWindow:
-    """Key dates of one public notice (DOMAIN.md §5 step 5 Decision)."""
+    """Key dates of one public notice (docs/policy.md §5 step 5 Decision)."""
 
     posted_on: date
     first_day: date  # first working day of the notice
@@ -36,7 +36,7 @@ class NoticeWindow:
 def notice_window(
     calendar: WorkingDayCalendar, posted_on: date, min_days: int = 5, max_days: int = 7
 ) -> NoticeWindow:
-    """The notice window for a notice posted on ``posted_on`` (DOMAIN.md §5 step 5).
+    """The notice window for a notice posted on ``posted_on`` (docs/policy.md §5 step 5).
 
     Raises ValueError unless 1 ≤ min_days ≤ max_days, and UnknownYearError when
     the window reaches a year the calendar does not know.
@@ -54,7 +54,7 @@ def notice_window(
 
 
 def can_confirm(window: NoticeWindow, on: date) -> bool:
-    """Whether the notice has run its minimum length by ``on`` (DOMAIN.md §5 step 5).
+    """Whether the notice has run its minimum length by ``on`` (docs/policy.md §5 step 5).
 
     Open objections are checked elsewhere; this is only the time condition.
     """

@@ -1,5 +1,5 @@
 """Policy parameters with effective dates, set per district and overridable
-lower in the tree (DOMAIN.md §12). Pure: no I/O.
+lower in the tree (docs/policy.md §12). Pure: no I/O.
 
 Values are stored as canonical text (:func:`format_value`) and parsed with
 :func:`parse_value`: ``int`` parameters give an ``int``, ``money`` ones a
@@ -213,7 +213,7 @@ def in_force_row(
 
     The nearest node having a row with ``effective_from <= on`` wins, with its
     latest such row; a lower node's setting therefore applies only from its
-    own effective date (DOMAIN.md §12). Rows of other nodes or keys are
+    own effective date (docs/policy.md §12). Rows of other nodes or keys are
     ignored. If one node has two rows for the same date, the later one in
     ``rows`` wins.
     """
@@ -238,7 +238,7 @@ def value_in_force(
     key: str, ancestor_ids: Sequence[int], rows: Iterable[ParameterRow], on: date
 ) -> int | Decimal:
     """Parsed value of ``key`` in force on ``on`` (see :func:`in_force_row`),
-    or the parameter's default when no node in the chain sets it (DOMAIN.md §12).
+    or the parameter's default when no node in the chain sets it (docs/policy.md §12).
     """
     row = in_force_row(key, ancestor_ids, rows, on)
     return parse_value(key, PARAMETERS[key].default if row is None else row.value)
@@ -253,5 +253,5 @@ def values_in_force(
 
 
 def default_rows(node_id: int, effective_from: date) -> list[ParameterRow]:
-    """One row per parameter holding its default, for a newly created district (DOMAIN.md §12)."""
+    """One row per parameter holding its default, for a newly created district (docs/policy.md §12)."""
     return [ParameterRow(node_id, d.key, d.default, effective_from) for d in _DEFS]

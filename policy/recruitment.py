@@ -1,4 +1,4 @@
-"""The recruitment process of building heads (DOMAIN.md §5), as a state machine.
+"""The recruitment process of building heads (docs/policy.md §5), as a state machine.
 
 Each step may only follow the step before it; a step out of order is refused with
 the step that is missing. Pure: no I/O.

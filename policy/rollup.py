@@ -1,4 +1,4 @@
-"""Roll-ups of a subtree (DOMAIN.md §3): households, required and active building heads,
+"""Roll-ups of a subtree (docs/policy.md §3): households, required and active building heads,
 vacancies, workstations set up and late, summed at every level. Pure: the caller loads
 the rows once (set-based) and this attributes them to every requested node.
 

@@ -1,4 +1,4 @@
-"""Seats and coverage (DOMAIN.md §5 Decision, §14)."""
+"""Seats and coverage (docs/policy.md §5 Decision, §14)."""
 from __future__ import annotations
 
 from dataclasses import dataclass

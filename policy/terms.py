@@ -1,4 +1,4 @@
-"""End of a building head's service (DOMAIN.md §11, §14). Pure: no I/O."""
+"""End of a building head's service (docs/policy.md §11, §14). Pure: no I/O."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -16,7 +16,7 @@ RENEWAL_WINDOW_MONTHS = 3
 
 
 class EndReason(str, Enum):
-    """Why a term of service ended (DOMAIN.md §11, §7, §8)."""
+    """Why a term of service ended (docs/policy.md §11, §7, §8)."""
 
     RESIGNATION = "RESIGNATION"  # 辞职, 2 months' notice
     FAILED_ANNUAL_ASSESSMENT = "FAILED_ANNUAL_ASSESSMENT"  # 年度考核不合格
@@ -28,7 +28,7 @@ class EndReason(str, Enum):
 
 def earliest_resignation_end(requested_on: date, notice_months: int = 2) -> date:
     """Earliest end date of a resignation requested on ``requested_on``:
-    ``notice_months`` months later (DOMAIN.md §11, month arithmetic §14).
+    ``notice_months`` months later (docs/policy.md §11, month arithmetic §14).
     """
     if notice_months < 0:
         raise ValueError(f"notice_months cannot be negative, got {notice_months}")
@@ -37,13 +37,13 @@ def earliest_resignation_end(requested_on: date, notice_months: int = 2) -> date
 
 def term_end_date(start: date, term_years: int, cycle_end: date | None) -> date:
     """Last day of a term: the earlier of start + term_years years − 1 day and
-    the election-cycle end (DOMAIN.md §11, §14).
+    the election-cycle end (docs/policy.md §11, §14).
     """
     return term_end(start, term_years, cycle_end)
 
 
 def renewal_opens_on(ends_on: date, window_months: int = RENEWAL_WINDOW_MONTHS) -> date:
-    """First day a term ending on ``ends_on`` may be renewed (DOMAIN.md §11 Decision)."""
+    """First day a term ending on ``ends_on`` may be renewed (docs/policy.md §11 Decision)."""
     return add_months(ends_on, -window_months)
 
 

@@ -1,4 +1,4 @@
-"""Shape rules of the governance tree (DOMAIN.md §3). Pure: no I/O."""
+"""Shape rules of the governance tree (docs/policy.md §3). Pure: no I/O."""
 from __future__ import annotations
 
 from policy.kinds import Chain, HeadKind, NodeKind

@@ -1,4 +1,4 @@
-"""Workstation set-up and lateness (DOMAIN.md §4 Decision: deadlines are per campaign,
+"""Workstation set-up and lateness (docs/policy.md §4 Decision: deadlines are per campaign,
 and every station late on either deadline is reported)."""
 from __future__ import annotations
 

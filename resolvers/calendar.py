@@ -1,5 +1,5 @@
 """Chinese working days: the calendar in force, notice windows, administrator-entered years
-(DOMAIN.md §5 step 5; ENGINEERING.md "Chinese working days").
+(docs/policy.md §5 step 5).
 
 The calendar in force is the chinese-calendar seed overlaid with every year an
 administrator entered (an entered year replaces the seed's year). A year known
@@ -133,7 +133,7 @@ class CalendarQuery:
         cal = _overlay(rows.values())
         return [_year_type(cal.arrangement(y), rows.get(y)) for y in cal.known_years()]
 
-    @strawberry.field(description="The public notice window for a notice posted on postedOn (DOMAIN.md §5 step 5); "
+    @strawberry.field(description="The public notice window for a notice posted on postedOn (docs/policy.md §5 step 5); "
                                   "UNKNOWN_YEAR when it reaches a year whose arrangement is not known.")
     async def notice_window(
         self, info: Info, posted_on: date, min_days: int = 5, max_days: int = 7,

@@ -1,4 +1,4 @@
-"""Policy parameters: "the value in force for this node on this date" (DOMAIN.md §12)."""
+"""Policy parameters: "the value in force for this node on this date" (docs/policy.md §12)."""
 from __future__ import annotations
 
 from datetime import date

@@ -1,5 +1,5 @@
 """Recruitment of building heads, from campaign to first day, and end of service
-(DOMAIN.md §5, §11). Every step is recorded with who and when (the application's history)."""
+(docs/policy.md §5, §11). Every step is recorded with who and when (the application's history)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable

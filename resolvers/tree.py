@@ -1,4 +1,4 @@
-"""Queries and mutations of the governance tree (DOMAIN.md §3)."""
+"""Queries and mutations of the governance tree (docs/policy.md §3)."""
 from __future__ import annotations
 
 from datetime import date

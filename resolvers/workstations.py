@@ -1,4 +1,4 @@
-"""Workstations, their plans and campaigns, and station-head appointments (DOMAIN.md §4)."""
+"""Workstations, their plans and campaigns, and station-head appointments (docs/policy.md §4)."""
 from __future__ import annotations
 
 from datetime import date, datetime

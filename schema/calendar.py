@@ -1,4 +1,4 @@
-"""Chinese working days and public-notice windows (DOMAIN.md §5 step 5)."""
+"""Chinese working days and public-notice windows (docs/policy.md §5 step 5)."""
 from __future__ import annotations
 
 from datetime import date
@@ -24,7 +24,7 @@ class WorkingDayYear:
     note: str
 
 
-@strawberry.type(description="Key dates of a public notice of 5 to 7 Chinese working days (DOMAIN.md §5 step 5).")
+@strawberry.type(description="Key dates of a public notice of 5 to 7 Chinese working days (docs/policy.md §5 step 5).")
 class NoticeWindow:
     posted_on: date
     first_day: date = strawberry.field(description="The notice's first working day: the posting day when it is one.")

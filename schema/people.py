@@ -1,4 +1,4 @@
-"""People, staff roles and building-head terms (DOMAIN.md §2, §4, §5)."""
+"""People, staff roles and building-head terms (docs/policy.md §2, §4, §5)."""
 from __future__ import annotations
 
 from datetime import date, datetime

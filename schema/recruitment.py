@@ -1,4 +1,4 @@
-"""Recruitment of building heads ("elections"), from campaign to first day (DOMAIN.md §5, §11)."""
+"""Recruitment of building heads ("elections"), from campaign to first day (docs/policy.md §5, §11)."""
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,4 @@
-"""The governance tree as GraphQL types (DOMAIN.md §3): one type per level, all
+"""The governance tree as GraphQL types (docs/policy.md §3): one type per level, all
 implementing ``TreeNode``; every node answers roll-ups for its subtree."""
 from __future__ import annotations
 

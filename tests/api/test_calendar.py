@@ -1,4 +1,4 @@
-"""Chinese working days and public-notice windows through the API (DOMAIN.md §5 step 5)."""
+"""Chinese working days and public-notice windows through the API (docs/policy.md §5 step 5)."""
 from __future__ import annotations
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""Chinese working days (DOMAIN.md §5 step 5)."""
+"""Chinese working days (docs/policy.md §5 step 5)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -124,7 +124,7 @@ NTH = [
     ("2024-02-10", 1, "2024-02-18"),  # a holiday start: first working day after it
     ("2024-09-28", 1, "2024-09-29"),  # a Saturday start, Sunday make-up day
     ("2024-09-30", 2, "2024-10-08"),
-    ("2025-01-24", 5, "2025-02-06"),  # DOMAIN.md §5 example
+    ("2025-01-24", 5, "2025-02-06"),  # docs/policy.md §5 example
     ("2025-09-30", 2, "2025-10-09"),
     ("2025-03-10", 1, "2025-03-10"),  # a working start counts itself
 ]
@@ -138,7 +138,7 @@ def test_nth_working_day_from(start: str, n: int, expected: str) -> None:
 @pytest.mark.parametrize(
     ("start", "end", "count"),
     [
-        ("2025-01-24", "2025-02-06", 5),  # DOMAIN.md §5 example
+        ("2025-01-24", "2025-02-06", 5),  # docs/policy.md §5 example
         ("2025-01-27", "2025-02-07", 4),  # 27 Jan, 5, 6, 7 Feb
         ("2019-10-01", "2019-10-07", 0),
         ("2019-09-29", "2019-10-12", 7),  # Sun 29, 30 Sep, 8–11 Oct, Sat 12 Oct

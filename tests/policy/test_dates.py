@@ -1,4 +1,4 @@
-"""Date arithmetic (policy/dates.py, DOMAIN.md §14)."""
+"""Date arithmetic (policy/dates.py, docs/policy.md §14)."""
 from __future__ import annotations
 
 import calendar

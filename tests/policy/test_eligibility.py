@@ -1,4 +1,4 @@
-"""Automatic eligibility checks and shortlist ranking (DOMAIN.md §5, A3-§2)."""
+"""Automatic eligibility checks and shortlist ranking (docs/policy.md §5, A3-§2)."""
 from __future__ import annotations
 
 from dataclasses import replace

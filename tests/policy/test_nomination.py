@@ -1,4 +1,4 @@
-"""Resident nomination signers (DOMAIN.md §5, A3-§3.1)."""
+"""Resident nomination signers (docs/policy.md §5, A3-§3.1)."""
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,4 @@
-"""Public notice window (DOMAIN.md §5 step 5)."""
+"""Public notice window (docs/policy.md §5 step 5)."""
 from __future__ import annotations
 
 from datetime import date, timedelta

@@ -1,4 +1,4 @@
-"""Policy parameters with effective dates (policy/parameters.py, DOMAIN.md §12)."""
+"""Policy parameters with effective dates (policy/parameters.py, docs/policy.md §12)."""
 from __future__ import annotations
 
 import dataclasses

@@ -1,4 +1,4 @@
-"""Seats and roll-ups as pure rules (DOMAIN.md §3, §5, §14)."""
+"""Seats and roll-ups as pure rules (docs/policy.md §3, §5, §14)."""
 from __future__ import annotations
 
 import pytest

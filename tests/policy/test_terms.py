@@ -1,4 +1,4 @@
-"""End of service (DOMAIN.md §11, §14)."""
+"""End of service (docs/policy.md §11, §14)."""
 from __future__ import annotations
 
 from datetime import date
