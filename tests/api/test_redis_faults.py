@@ -41,10 +41,11 @@ async def test_a_mutation_while_redis_is_down_is_committed_and_answered_as_such(
 
 async def test_the_separate_worker_reconnects_after_a_redis_restart(database, tmp_path):
     url, _ = database
-    redis = RedisServer().start()
+    redis = RedisServer()
+    namespace = Settings(database_url=url, redis_url=redis.url, data_dir=tmp_path, production=False).namespace
+    redis.start()
     worker = GrassrootsProcess(["worker"], {"DATABASE_URL": url, "REDIS_URL": redis.url,
                                             "GRASSROOTS_DATA_DIR": str(tmp_path / "data")})
-    namespace = Settings(database_url=url, redis_url=redis.url, data_dir=tmp_path, production=False).namespace
 
     async def ping() -> dict:
         pool = await queue.open_pool(queue.redis_settings(redis.url), namespace)
@@ -74,12 +75,13 @@ async def test_two_deployments_on_one_redis_do_not_hear_each_other(database, tmp
     other_db = f"sqlite://{tmp_path / 'other.sqlite3'}"
     env = {"DATABASE_URL": other_db, "REDIS_URL": redis.url, "GRASSROOTS_DATA_DIR": str(tmp_path / "other"),
            "GRASSROOTS_ADMIN_PASSWORD": PASSWORD}
-    for args in (["migrate"], ["bootstrap", "--district", "另一新区", "--code", "OT", "--admin", "other-admin"]):
-        step = GrassrootsProcess(args, env)
-        assert step.proc.wait(60) == 0, step.output
-    port = free_port()
-    other = GrassrootsProcess(["serve", "--port", str(port)], env)
+    other = None
     try:
+        for args in (["migrate"], ["bootstrap", "--district", "另一新区", "--code", "OT", "--admin", "other-admin"]):
+            step = GrassrootsProcess(args, env)
+            assert step.proc.wait(60) == 0, step.output
+        port = free_port()
+        other = GrassrootsProcess(["serve", "--port", str(port)], env)
         await asyncio.to_thread(other.wait_healthy, f"http://127.0.0.1:{port}")
         other_api = Api(f"http://127.0.0.1:{port}")
         other_admin = await other_api.as_user("other-admin", PASSWORD)
@@ -116,5 +118,6 @@ async def test_two_deployments_on_one_redis_do_not_hear_each_other(database, tmp
         await other_admin.close()
         await other_api.close()
     finally:
-        other.kill()
+        if other is not None:
+            other.kill()
         redis.stop()
