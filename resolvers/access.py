@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import strawberry
 from strawberry.types import Info
@@ -33,7 +34,7 @@ from schema.access import (
 from schema.common import Connection, paginate, to_global_id
 
 MIN_PASSWORD = 10
-_DEFAULTS = Settings(database_url="", redis_url=None, data_dir=__import__("pathlib").Path("."), production=False)
+_DEFAULTS = Settings(database_url="", redis_url=None, data_dir=Path("."), production=False)
 
 
 def _app_state(ctx) -> object | None:
