@@ -1,4 +1,4 @@
-"""grassroots serve | worker | migrate | demo | schema"""
+"""grassroots serve | worker | migrate | demo | bootstrap | system-admin | schema"""
 from __future__ import annotations
 
 import argparse
@@ -144,8 +144,25 @@ async def _bootstrap(settings: Settings, name: str, code: str, username: str, di
             raise ValueError(f"username {username!r} is taken")
         async with in_transaction():
             district = await create_district(name, code)
-            await create_user(username, display_name, password, [(Role.ADMIN, district)])
-        return f"district {name} ({code}) created with administrator {username}"
+            first = not await User.filter(is_system_admin=True).exists()  # a fresh installation
+            await create_user(username, display_name, password, [(Role.ADMIN, district)], system_admin=first)
+        return f"district {name} ({code}) created with administrator {username}" + (
+            " (also the system administrator)" if first else "")
+    finally:
+        await db.stop()
+
+
+async def _system_admin(settings: Settings, username: str, revoke: bool) -> str:
+    """The system administrator owns what every district shares (the working-day calendar); only
+    the operator names one, here, never through the API."""
+    from grassroots import db
+    from models.access import User
+
+    await db.start(settings.database_url)
+    try:
+        if not await User.filter(username=username).update(is_system_admin=not revoke):
+            raise ValueError(f"no user {username!r}")
+        return f"{username} is {'no longer ' if revoke else ''}a system administrator"
     finally:
         await db.stop()
 
@@ -166,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     boot.add_argument("--code", required=True, help="the district's code, e.g. LJ")
     boot.add_argument("--admin", required=True, help="the administrator's username")
     boot.add_argument("--display-name", default="系统管理员")
+    sysadm = sub.add_parser("system-admin", help="make a user the system administrator (the national working-day calendar)")
+    sysadm.add_argument("username")
+    sysadm.add_argument("--revoke", action="store_true", help="take the system administrator's right away")
     schema = sub.add_parser("schema", help="print or write the GraphQL schema (SDL)")
     schema.add_argument("--write", action="store_true", help=f"write {ROOT / 'schema.graphql'}")
     args = parser.parse_args(argv)
@@ -186,6 +206,12 @@ def main(argv: list[str] | None = None) -> int:
         password = os.environ.get("GRASSROOTS_ADMIN_PASSWORD") or getpass.getpass(f"password for {args.admin}: ")
         try:
             print(asyncio.run(_bootstrap(settings, args.district, args.code, args.admin, args.display_name, password)))
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    elif args.command == "system-admin":
+        try:
+            print(asyncio.run(_system_admin(settings, args.username, args.revoke)))
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

@@ -374,11 +374,13 @@ async def create_district(name: str, code: str | None = None, effective_from: da
 
 async def create_user(
     username: str, display_name: str, password: str, grants: list[tuple[Role, Node]], person: Person | None = None,
+    *, system_admin: bool = False,
 ) -> User:
-    """A user with a hashed password and one role grant per (role, node), scoped to the node's path."""
+    """A user with a hashed password and one role grant per (role, node), scoped to the node's path
+    (``system_admin``: also the system administrator, who owns the national working-day calendar)."""
     user = await User.create(
         username=username, display_name=display_name, password_hash=hash_password(password),
-        person_id=person.id if person is not None else None,
+        person_id=person.id if person is not None else None, is_system_admin=system_admin,
     )
     for role, node in grants:
         await RoleGrant.create(user_id=user.id, role=role, node_id=node.id, path=node.path)
@@ -591,7 +593,8 @@ class _Loader:
             ("hotline", "12345市民服务热线", [(Role.HOTLINE, d)], None),
         ]
         assert [s[0] for s in spec] == [u[0] for u in DEMO_USERS]
-        return {username: await create_user(username, name, self.password, grants, person)
+        return {username: await create_user(username, name, self.password, grants, person,
+                                            system_admin=username == "admin")
                 for username, name, grants, person in spec}
 
     # -- recruitment --------------------------------------------------------

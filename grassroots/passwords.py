@@ -1,6 +1,7 @@
 """Password hashing with scrypt (a memory-hard KDF from the standard library)."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -28,3 +29,29 @@ def verify_password(password: str, stored: str) -> bool:
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(got, expected)
+
+
+_DUMMY: str | None = None
+
+
+def dummy_hash() -> str:
+    """A hash of a random password with the current parameters: checked against when the username
+    is unknown, so that an unknown user costs what a wrong password costs."""
+    global _DUMMY
+    if _DUMMY is None:
+        _DUMMY = hash_password(base64.b64encode(os.urandom(18)).decode())
+    return _DUMMY
+
+
+async def hash_password_async(password: str) -> str:
+    """scrypt off the event loop (it takes tens of milliseconds of CPU)."""
+    return await asyncio.to_thread(hash_password, password)
+
+
+async def verify_password_async(password: str, stored: str | None) -> bool:
+    """scrypt off the event loop; ``stored`` None (no such user) checks against a dummy hash and
+    answers False, taking as long as a wrong password."""
+    if stored is None:
+        await asyncio.to_thread(lambda: verify_password(password, dummy_hash()))
+        return False
+    return await asyncio.to_thread(verify_password, password, stored)

@@ -34,6 +34,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     token_ttl_hours: int = 12
+    login_attempts_per_account: int = 10  # in a window of login_window_seconds
+    login_attempts_per_address: int = 30
+    login_window_seconds: int = 900
     embedded_worker: bool = True  # run the arq worker inside the web process
     channel_prefix: str | None = None  # None: derived from the database URL and the Redis database
 
@@ -57,11 +60,18 @@ class Settings:
             "host": os.environ.get("HOST", "127.0.0.1"),
             "port": int(os.environ.get("PORT", "8000")),
             "token_ttl_hours": int(os.environ.get("GRASSROOTS_TOKEN_TTL_HOURS", "12")),
+            "login_attempts_per_account": int(os.environ.get("GRASSROOTS_LOGIN_ATTEMPTS_PER_ACCOUNT", "10")),
+            "login_attempts_per_address": int(os.environ.get("GRASSROOTS_LOGIN_ATTEMPTS_PER_ADDRESS", "30")),
+            "login_window_seconds": int(os.environ.get("GRASSROOTS_LOGIN_WINDOW_SECONDS", "900")),
         }
         if "embedded_worker" not in overrides:
             values["embedded_worker"] = os.environ.get("GRASSROOTS_EMBEDDED_WORKER", "1") != "0"
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+    def __post_init__(self) -> None:
+        if self.token_ttl_hours < 1:
+            raise ValueError("GRASSROOTS_TOKEN_TTL_HOURS must be at least 1")
 
     @property
     def is_sqlite(self) -> bool:

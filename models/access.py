@@ -13,6 +13,9 @@ class User(Model):
     display_name = fields.CharField(max_length=64)
     password_hash = fields.CharField(max_length=256)
     is_active = fields.BooleanField(default=True)
+    # The system administrator: owns what every district shares (the working-day calendar).
+    # Set by the operator on the command line, never through the API (no grant can confer it).
+    is_system_admin = fields.BooleanField(default=False, db_default=False)
     person: fields.ForeignKeyNullableRelation["Person"] = fields.ForeignKeyField(  # type: ignore[name-defined]
         "grassroots.Person", related_name="users", null=True, on_delete=fields.SET_NULL
     )

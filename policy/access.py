@@ -35,7 +35,10 @@ class Capability(str, Enum):
 
 
 C = Capability
-_ALL = frozenset(Capability)
+# Held by no role: the system administrator's (a user flag set by the operator, not a grant at a
+# node), because what they govern is shared by every district (the working-day calendar).
+SYSTEM_CAPABILITIES = frozenset({C.CALENDAR_WRITE})
+_ALL = frozenset(Capability) - SYSTEM_CAPABILITIES
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.ADMIN: _ALL,
     Role.DISTRICT_OFFICE: frozenset(
@@ -86,6 +89,41 @@ def can(grants: Iterable[Grant], capability: Capability, path: str) -> bool:
     return any(covers(p, path) for p in scope_paths(grants, capability))
 
 
+def missing_capabilities(grants: Iterable[Grant], role: Role, path: str) -> frozenset[Capability]:
+    """The capabilities ``role`` would carry at ``path`` that the holder of ``grants`` lacks there.
+    Nobody confers (grants a role, issues a key) more than they hold themselves at that node."""
+    grants = tuple(grants)
+    return frozenset(c for c in ROLE_CAPABILITIES[role] if not can(grants, c, path))
+
+
 def can_grant(grants: Iterable[Grant], role: Role, path: str) -> bool:
-    """Only an administrator grants roles, within the subtree of their own grant."""
-    return can(grants, Capability.USER_ADMIN, path)
+    """Only an administrator grants roles, within the subtree of their own grant, and only
+    roles that carry nothing the administrator does not hold there."""
+    grants = tuple(grants)
+    return can(grants, Capability.USER_ADMIN, path) and not missing_capabilities(grants, role, path)
+
+
+def can_issue_key(grants: Iterable[Grant], role: Role, path: str) -> bool:
+    """A partner key is issued by a key administrator at the node, and carries nothing the
+    issuer does not hold there (the district office issues no INSURER key: it lacks PERSON_PII)."""
+    grants = tuple(grants)
+    return can(grants, Capability.API_KEY_ADMIN, path) and not missing_capabilities(grants, role, path)
+
+
+def fold_paths(paths: Iterable[str]) -> list[str]:
+    """The minimal set of subtree roots covering ``paths`` (a path inside another is dropped)."""
+    kept: list[str] = []
+    for p in sorted(set(paths), key=lambda p: (len(p), p)):
+        if not any(covers(k, p) for k in kept):
+            kept.append(p)
+    return kept
+
+
+def user_audit_paths(user_grant_paths: Iterable[str], actor_admin_paths: Iterable[str]) -> list[str]:
+    """Where an entry about a user (created, deactivated) is filed so that administrators find it:
+    under every scope the user holds (or held) a role in; a user with no role under the acting
+    administrator's own scope. Never "/" (that is nobody's scope)."""
+    paths = fold_paths(p for p in user_grant_paths if p and p != "/")
+    if not paths:
+        paths = fold_paths(p for p in actor_admin_paths if p and p != "/")
+    return paths

@@ -3,24 +3,28 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import strawberry
 from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
 
-from grassroots.passwords import hash_password, verify_password
+from grassroots.passwords import hash_password_async, verify_password_async
+from grassroots.settings import Settings
 from models.access import ApiKey, AuthToken, RoleGrant, User
 from models.audit import AuditEntry
 from models.parameters import PolicyParameter
 from policy import parameters as params
-from policy.access import Capability
+from policy.access import Capability, can_grant, can_issue_key, missing_capabilities, user_audit_paths
+from policy.login import LoginLimits
 from policy.kinds import PARTNER_ROLES, Role
 from resolvers.context import SHANGHAI, hash_secret, today
 from resolvers.errors import Denied, Problem, Unauthenticated
-from resolvers.mutations import audit, run, snapshot
+from resolvers.mutations import audit, run, snapshot, to_error
 from resolvers.nodes import decode, fetcher
 from resolvers.parameters import parameter_rows_for
 from resolvers.rows import ancestor_ids
+from resolvers.throttle import count_attempt, forget_attempt
 from resolvers.tree import node_for
 from schema.access import (
     AccessError, ApiKey as ApiKeyType, ApiKeyPayload, AuditEntry as AuditEntryType, PolicyParameter as ParamType,
@@ -30,13 +34,37 @@ from schema.access import (
 from schema.common import Connection, paginate, to_global_id
 
 MIN_PASSWORD = 10
-TOKEN_TTL = timedelta(hours=12)
+_DEFAULTS = Settings(database_url="", redis_url=None, data_dir=Path("."), production=False)
+
+
+def _app_state(ctx) -> object | None:
+    return getattr(getattr(getattr(ctx, "request", None), "app", None), "state", None)
+
+
+def _settings(ctx) -> Settings:
+    """The running application's settings (GRASSROOTS_TOKEN_TTL_HOURS, login limits)."""
+    return getattr(_app_state(ctx), "settings", None) or _DEFAULTS
+
+
+def _client_address(ctx) -> str:
+    client = getattr(getattr(ctx, "request", None), "client", None)
+    return getattr(client, "host", None) or "unknown"
 
 
 def _viewer_type(info: Info) -> ViewerType:
     v = info.context.viewer
     return ViewerType(username=v.label, is_api_key=v.api_key_id is not None,
-                      grants=[GrantType(role=g.role, node_id=g.node_id) for g in v.grants])
+                      grants=[GrantType(role=g.role, node_id=g.node_id) for g in v.grants],
+                      system_administrator=v.system_admin)
+
+
+def _not_held(ctx, role: Role, path: str, field: list[str]) -> Problem:
+    missing = sorted(c.value for c in missing_capabilities(ctx.viewer.grants, role, path))
+    return Problem(
+        "CAPABILITY_NOT_HELD", field,
+        zh=f"不能授予超出自身权限的角色：{role.value}在该节点含有您不具备的权限（{'、'.join(missing)}）",
+        en=f"cannot confer {role.value} here: it carries capabilities you do not hold at this node ({', '.join(missing)})",
+    )
 
 
 async def _user_type(u: User) -> UserType:
@@ -88,6 +116,8 @@ async def _grant_change(info: Info, user_gid: str, role, node_gid: str, *, add: 
         u = await _user_for(info, user_gid)
         node = await node_for(info, node_gid, "nodeId", Capability.USER_ADMIN)
         before = {"grants": [(g.role.value, g.node_id) for g in await RoleGrant.filter(user_id=u.id)]}
+        if add and not can_grant(ctx.viewer.grants, Role(role), node.path):
+            raise _not_held(ctx, Role(role), node.path, ["role"])
         if add:
             await RoleGrant.get_or_create(user_id=u.id, role=Role(role), node_id=node.id, defaults={"path": node.path})
         else:
@@ -174,13 +204,27 @@ class AccessMutation:
     @strawberry.mutation(description="Log in: returns a bearer token.")
     async def session_create(self, info: Info, username: str, password: str) -> SessionPayload:
         ctx = info.context
+        settings = _settings(ctx)
+        limits = LoginLimits(settings.login_attempts_per_account, settings.login_attempts_per_address,
+                             settings.login_window_seconds)
+        redis = getattr(_app_state(ctx), "pool", None)
+        address = _client_address(ctx)
+        # checked before any transaction opens: scrypt runs in a thread, holding no connection
+        wait = await count_attempt(redis, username, address, limits)
+        if wait is not None:
+            problem = Problem("TOO_MANY_ATTEMPTS", ["username"], retry_after=wait,
+                              zh=f"登录尝试过于频繁，请{wait}秒后再试",
+                              en=f"too many login attempts: try again in {wait} seconds")
+            return SessionPayload(errors=[to_error(AccessError, problem, ctx.locale)])
+        user = await User.get_or_none(username=username, is_active=True)
+        # an unknown (or deactivated) user costs one scrypt too, and gets the same answer
+        if not await verify_password_async(password, user.password_hash if user else None) or user is None:
+            return SessionPayload(errors=[to_error(AccessError, Problem("BAD_CREDENTIALS", ["password"]), ctx.locale)])
+        await forget_attempt(redis, username, address)
 
         async def body():
-            user = await User.get_or_none(username=username, is_active=True)
-            if user is None or not verify_password(password, user.password_hash):
-                raise Problem("BAD_CREDENTIALS", ["password"])
             token = secrets.token_urlsafe(32)
-            expires = datetime.now(SHANGHAI) + TOKEN_TTL
+            expires = datetime.now(SHANGHAI) + timedelta(hours=settings.token_ttl_hours)
             await AuthToken.create(user_id=user.id, token_hash=hash_secret(token), expires_at=expires)
             from resolvers.context import viewer_from_token
 
@@ -213,12 +257,16 @@ class AccessMutation:
             if await User.filter(username=input.username.strip()).exists():
                 raise Problem("USERNAME_TAKEN", ["input", "username"], username=input.username)
             nodes = [await node_for(info, g.node_id, "nodeId", Capability.USER_ADMIN) for g in input.grants]
+            for i, (g, n) in enumerate(zip(input.grants, nodes)):
+                if not can_grant(ctx.viewer.grants, Role(g.role), n.path):
+                    raise _not_held(ctx, Role(g.role), n.path, ["input", "grants", str(i), "role"])
             u = await User.create(username=input.username.strip(), display_name=input.display_name.strip(),
-                                  password_hash=hash_password(input.password))
+                                  password_hash=await hash_password_async(input.password))
             for g, n in zip(input.grants, nodes):
                 await RoleGrant.create(user_id=u.id, role=Role(g.role), node_id=n.id, path=n.path)
             after = {"username": u.username, "grants": [(Role(g.role).value, n.id) for g, n in zip(input.grants, nodes)]}
-            await audit(ctx, "userCreate", "User", u.id, nodes[0].path if nodes else "/", None, after)
+            for path in user_audit_paths([n.path for n in nodes], ctx.viewer.scope_paths(Capability.USER_ADMIN)):
+                await audit(ctx, "userCreate", "User", u.id, path, None, after)
             return {"user": await _user_type(u)}
 
         return await run(ctx, UserPayload, AccessError, body,
@@ -238,10 +286,12 @@ class AccessMutation:
 
         async def body():
             u = await _user_for(info, id)
+            grant_paths = await RoleGrant.filter(user_id=u.id).values_list("path", flat=True)
             u.is_active = False
             await u.save(update_fields=["is_active"])
             await AuthToken.filter(user_id=u.id, revoked_at__isnull=True).update(revoked_at=datetime.now(SHANGHAI))
-            await audit(ctx, "userDeactivate", "User", u.id, "/", {"is_active": True}, {"is_active": False})
+            for path in user_audit_paths(grant_paths, ctx.viewer.scope_paths(Capability.USER_ADMIN)):
+                await audit(ctx, "userDeactivate", "User", u.id, path, {"is_active": True}, {"is_active": False})
             return {"user": await _user_type(u)}
 
         return await run(ctx, UserPayload, AccessError, body)
@@ -255,6 +305,8 @@ class AccessMutation:
             if Role(role) not in PARTNER_ROLES:
                 raise Problem("NOT_A_PARTNER_ROLE", ["role"], zh="API密钥只发给合作单位（12345热线、财政、保险公司）",
                               en="API keys are for partner agencies only (HOTLINE, FINANCE, INSURER)")
+            if not can_issue_key(ctx.viewer.grants, Role(role), node.path):
+                raise _not_held(ctx, Role(role), node.path, ["role"])
             if not name.strip():
                 raise Problem("REQUIRED", ["name"], label="名称")
             secret = "gr_" + secrets.token_urlsafe(32)

@@ -35,6 +35,7 @@ class Viewer:
     label: str = "anonymous"
     grants: tuple[Grant, ...] = ()
     credential_error: str | None = None  # credentials were sent but are invalid, expired or revoked
+    system_admin: bool = False  # owns what every district shares (the working-day calendar)
 
     @property
     def authenticated(self) -> bool:
@@ -79,15 +80,15 @@ class Viewer:
 ANONYMOUS = Viewer()
 
 
-async def viewer_from_headers(headers: Any) -> Viewer:
-    """Bearer tokens for people, API keys for partner agencies."""
+async def viewer_from_headers(headers: Any, *, touch: bool = True) -> Viewer:
+    """Bearer tokens for people, API keys for partner agencies (``touch``: record the key's use)."""
     auth = headers.get("authorization") or ""
     scheme, _, credential = auth.partition(" ")
     api_key = headers.get("x-api-key")
     if scheme.lower() == "apikey":
         api_key = credential.strip()
     if api_key:
-        return await viewer_from_api_key(api_key)
+        return await viewer_from_api_key(api_key, touch=touch)
     if scheme.lower() == "bearer" and credential.strip():
         return await viewer_from_token(credential.strip())
     return ANONYMOUS
@@ -107,14 +108,16 @@ async def viewer_from_token(token: str) -> Viewer:
         user_id=user.id,
         label=user.username,
         grants=tuple(Grant(Role(r), n, p) for r, n, p in grants),
+        system_admin=bool(user.is_system_admin),
     )
 
 
-async def viewer_from_api_key(key: str) -> Viewer:
+async def viewer_from_api_key(key: str, *, touch: bool = True) -> Viewer:
     row = await ApiKey.filter(key_hash=hash_secret(key), revoked_at__isnull=True).first()
     if row is None:
         raise Denied("invalid or revoked API key", "UNAUTHENTICATED")
-    await ApiKey.filter(id=row.id).update(last_used_at=datetime.now(SHANGHAI))
+    if touch:
+        await ApiKey.filter(id=row.id).update(last_used_at=datetime.now(SHANGHAI))
     return Viewer(api_key_id=row.id, label=f"apikey:{row.prefix}", grants=(Grant(row.role, row.node_id, row.path),))
 
 
@@ -140,6 +143,19 @@ class Context:
         if "accept-language" in headers:
             self.locale = locale_from(headers["accept-language"])
         return self.viewer
+
+    async def recheck_websocket(self) -> Viewer:
+        """A live subscription's credential, checked again (Denied once the token is revoked or
+        expired, the user deactivated or the key revoked); grants are re-read as well."""
+        params = self.connection_params
+        if params is None and self.request is not None:  # not a websocket: the request's own headers
+            params = dict(self.request.headers)
+        headers = {str(k).lower(): v for k, v in (params or {}).items()}
+        viewer = await viewer_from_headers(headers, touch=False)
+        if not viewer.authenticated:
+            raise Unauthenticated()
+        self.viewer = viewer
+        return viewer
 
 
 async def build_context(request: Any, response: Any = None) -> Context:

@@ -43,6 +43,8 @@ class Viewer:
     username: str
     is_api_key: bool
     grants: list[RoleGrant]
+    system_administrator: bool = strawberry.field(
+        default=False, description="Whether you own what every district shares: the working-day calendar.")
 
 
 @strawberry.type
@@ -103,12 +105,19 @@ class AccessErrorCode(Enum):
     UNKNOWN_PARAMETER = "UNKNOWN_PARAMETER"
     INVALID_PARAMETER = "INVALID_PARAMETER"
     NOT_A_PARTNER_ROLE = "NOT_A_PARTNER_ROLE"
+    CAPABILITY_NOT_HELD = "CAPABILITY_NOT_HELD"
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
 
 
 @error_codes(AccessErrorCode)
 @strawberry.type
 class AccessError(UserError):
     code: AccessErrorCode
+    retry_after: int | None = strawberry.field(
+        default=None, description="TOO_MANY_ATTEMPTS: seconds to wait before logging in again.")
+
+
+AccessError._extra_fields = ("retry_after",)  # type: ignore[attr-defined]
 
 
 @strawberry.type

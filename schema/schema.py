@@ -16,6 +16,7 @@ from resolvers.recruitment import RecruitmentMutation, RecruitmentQuery
 from resolvers.tree import TreeMutation, TreeQuery
 from resolvers.workstations import WorkstationMutation, WorkstationQuery
 from schema import people, recruitment, tree, workstations
+from schema.auth import RequireCredentials
 from schema.common import Node
 from schema.guardrails import build_extensions
 
@@ -54,7 +55,7 @@ def build_schema(*, production: bool = False, max_cost: int = 2_000_000) -> stra
         mutation=Mutation,
         subscription=Subscription,
         types=CONCRETE_TYPES,
-        extensions=build_extensions(production=production, max_cost=max_cost),
+        extensions=[RequireCredentials, *build_extensions(production=production, max_cost=max_cost)],
         config=StrawberryConfig(disable_field_suggestions=production),
     )
 

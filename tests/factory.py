@@ -49,7 +49,7 @@ async def build_world() -> World:
         for i, h in ((1, 120), (2, 80), (3, 0))
     ]
     bb = await create_node(pb, NodeKind.BUILDING, "1栋", code="T-PB-1", households=150)
-    await create_user("admin", "管理员", PASSWORD, [(Role.ADMIN, d)])
+    await create_user("admin", "管理员", PASSWORD, [(Role.ADMIN, d)], system_admin=True)
     await create_user("linhu", "临湖街道办", PASSWORD, [(Role.SUBDISTRICT_OFFICER, sd)])
     await create_user("cuiyuan", "翠苑社区", PASSWORD, [(Role.COMMUNITY_STAFF, ca)])
     await create_user("jinhua", "锦华社区", PASSWORD, [(Role.COMMUNITY_STAFF, cb)])
