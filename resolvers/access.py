@@ -210,7 +210,7 @@ class AccessMutation:
         redis = getattr(_app_state(ctx), "pool", None)
         address = _client_address(ctx)
         # checked before any transaction opens: scrypt runs in a thread, holding no connection
-        wait = await count_attempt(redis, username, address, limits)
+        wait = await count_attempt(redis, username, address, limits, settings.namespace)
         if wait is not None:
             problem = Problem("TOO_MANY_ATTEMPTS", ["username"], retry_after=wait,
                               zh=f"登录尝试过于频繁，请{wait}秒后再试",
@@ -220,7 +220,7 @@ class AccessMutation:
         # an unknown (or deactivated) user costs one scrypt too, and gets the same answer
         if not await verify_password_async(password, user.password_hash if user else None) or user is None:
             return SessionPayload(errors=[to_error(AccessError, Problem("BAD_CREDENTIALS", ["password"]), ctx.locale)])
-        await forget_attempt(redis, username, address)
+        await forget_attempt(redis, username, address, settings.namespace)
 
         async def body():
             token = secrets.token_urlsafe(32)
