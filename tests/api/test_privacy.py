@@ -305,3 +305,22 @@ async def test_a_head_registered_elsewhere_is_seen_with_the_rights_held_where_th
     assert shown["idNumber"] == p.id_number and shown["personalDataMasked"] is False
     listed = (await a.gql("{ people { nodes { name } } }"))["people"]["nodes"]
     assert [n["name"] for n in listed] == ["锦华居民"]
+
+
+async def test_demo_station_head_sees_every_head_of_their_compound(api):
+    """The reproducer on the demo district: 翠苑一区's station head saw `person: null` on every
+    term of their compound and an empty `people`."""
+    from grassroots.demo import DEMO_PASSWORD, load_demo
+
+    assert await load_demo()
+    sh = await api.as_user("zhanzhang", DEMO_PASSWORD)
+    [compound] = (await sh.gql('{ treeNodes(nameContains: "翠苑一区") { nodes { id kind } } }'))["treeNodes"]["nodes"]
+    tree = (await sh.gql("""query($id: ID!){ node(id: $id){ ... on Compound {
+        serviceAreas { activeBuildingHeads { person { id name birthDate gender age personalDataMasked } } }
+        workstation { stationHead { person { id name } } } } } }""", {"id": compound["id"]}))["node"]
+    heads = [t["person"] for a in tree["serviceAreas"] for t in a["activeBuildingHeads"]]
+    assert heads and all(p is not None and p["personalDataMasked"] and p["birthDate"] is None and p["gender"] is None
+                         and p["age"] > 0 for p in heads)
+    people = (await sh.gql("{ people(first: 100) { totalCount nodes { id } } }"))["people"]
+    ids = {p["id"] for p in heads} | {tree["workstation"]["stationHead"]["person"]["id"]}
+    assert {n["id"] for n in people["nodes"]} == ids and people["totalCount"] == len(ids)
