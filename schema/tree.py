@@ -183,7 +183,7 @@ class Compound(TreeNode):
         from schema.workstations import Workstation
 
         w = await info.context.loaders.workstation_by_compound.load(self.row.id)
-        return Workstation.of(w) if w else None
+        return Workstation.of(w) if w and info.context.viewer.can_read(w.path) else None
 
     @strawberry.field(description="Named service areas (seats) of this compound.")
     async def service_areas(self, info: Info, include_closed: bool = False) -> list[ServiceArea]:
