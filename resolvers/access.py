@@ -13,14 +13,17 @@ from grassroots.passwords import hash_password_async, verify_password_async
 from grassroots.settings import Settings
 from models.access import ApiKey, AuthToken, RoleGrant, User
 from models.audit import AuditEntry
+from models.people import Person
 from models.parameters import PolicyParameter
 from policy import parameters as params
 from policy.access import Capability, can_grant, can_issue_key, missing_capabilities, user_audit_paths
 from policy.login import LoginLimits
+from policy.privacy import hide_recruitment_details, mask_person, person_access, recruitment_details_visible
 from policy.kinds import PARTNER_ROLES, Role
 from resolvers.context import SHANGHAI, hash_secret, today
 from resolvers.errors import Denied, Problem, Unauthenticated
 from resolvers.mutations import audit, run, snapshot, to_error
+from resolvers.privacy import access_for
 from resolvers.nodes import decode, fetcher
 from resolvers.parameters import parameter_rows_for
 from resolvers.rows import ancestor_ids
@@ -31,7 +34,7 @@ from schema.access import (
     PolicyParameterPayload, RoleEnum, RoleGrant as GrantType, SessionPayload, User as UserType, UserCreateInput,
     UserPayload, Viewer as ViewerType,
 )
-from schema.common import Connection, paginate, to_global_id
+from schema.common import Connection, Edge, paginate, to_global_id
 
 MIN_PASSWORD = 10
 _DEFAULTS = Settings(database_url="", redis_url=None, data_dir=Path("."), production=False)
@@ -88,13 +91,31 @@ async def fetch_audit(info: Info, pk: int):
     e = await AuditEntry.get_or_none(id=pk)
     if e is None or not info.context.viewer.can(Capability.AUDIT_READ, e.path):
         return None
-    return _audit_type(e)
+    return (await _audit_types(info, [e]))[0]
 
 
-def _audit_type(e: AuditEntry) -> AuditEntryType:
-    return AuditEntryType(id=to_global_id("AuditEntry", e.id), at=e.at, actor=e.actor_label, action=e.action,
-                          object_type=e.object_type, object_id=str(e.object_id) if e.object_id is not None else None,
-                          before=e.before, after=e.after)
+async def _audit_types(info: Info, entries: list[AuditEntry]) -> list[AuditEntryType]:
+    """Entries as this reader may see them: a snapshot is masked exactly as its object would
+    be for the reader (a person's personal data, an application's recruitment details),
+    decided now, per reader, from the same rules as the objects themselves."""
+    v = info.context.viewer
+    person_ids = {e.object_id for e in entries if e.object_type == "Person" and e.object_id is not None}
+    people = {p.id: p for p in await Person.filter(id__in=list(person_ids))} if person_ids else {}
+    found = list(people.values())
+    full = {p.id: a.full for p, a in zip(found, await access_for(v, info.context.loaders, found))}
+    out = []
+    for e in entries:
+        before, after = e.before, e.after
+        if e.object_type == "Person":
+            unmasked = full[e.object_id] if e.object_id in full else person_access(v.grants, e.path).full
+            on = e.at.astimezone(SHANGHAI).date() if e.at else today()
+            before, after = (mask_person(x, full=unmasked, on=on) if isinstance(x, dict) else x for x in (before, after))
+        elif e.object_type in ("Application", "Objection") and not recruitment_details_visible(v.grants, e.path):
+            before, after = (hide_recruitment_details(e.object_type, x) if isinstance(x, dict) else x for x in (before, after))
+        out.append(AuditEntryType(id=to_global_id("AuditEntry", e.id), at=e.at, actor=e.actor_label, action=e.action,
+                                  object_type=e.object_type, object_id=str(e.object_id) if e.object_id is not None else None,
+                                  before=before, after=after))
+    return out
 
 
 async def _user_for(info: Info, gid: str) -> User:
@@ -161,7 +182,10 @@ class AccessQuery:
         if until:
             q = q.filter(at__lt=until)
         rows = await q.order_by("-id").limit(2000)
-        return paginate([_audit_type(e) for e in rows], first=first, after=after)
+        page = paginate(rows, first=first, after=after)
+        shown = await _audit_types(info, [e.node for e in page.edges])
+        page.edges = [Edge(cursor=e.cursor, node=n) for e, n in zip(page.edges, shown)]
+        return page
 
     @strawberry.field(description="Every policy parameter in force at a node on a date (default: today).")
     async def policy_parameters(self, info: Info, node_id: strawberry.ID, on: date | None = None) -> list[ParamType]:

@@ -139,6 +139,7 @@ class Loaders:
         self.workstation_by_compound = DataLoader(self._workstations)
         self.station_head = DataLoader(self._station_heads)
         self.person = DataLoader(self._people)
+        self.person_places = DataLoader(self._person_places)
         self.areas_by_container = DataLoader(self._areas)
         self.area = DataLoader(self._area_by_id)
         self.active_terms_by_area = DataLoader(self._terms_by_area)
@@ -191,6 +192,12 @@ class Loaders:
     async def _people(self, ids: list[int]) -> list[Any]:
         rows = {p.id: p for p in await Person.filter(id__in=ids)}
         return [rows.get(i) for i in ids]
+
+    async def _person_places(self, person_ids: list[int]) -> list[list[str]]:
+        from resolvers.privacy import load_places
+
+        places = await load_places(person_ids)
+        return [places.get(p, []) for p in person_ids]
 
     async def _areas(self, container_ids: list[int]) -> list[list[Any]]:
         grouped: dict[int, list[Any]] = defaultdict(list)

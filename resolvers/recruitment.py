@@ -97,6 +97,8 @@ async def campaign_seats(info: Info, campaign_id: int) -> list[CampaignSeat]:
 
     out = []
     for area in areas:
+        if not info.context.viewer.can_read(area.path):
+            continue
         mine = sorted((a for a in apps if a.service_area_id == area.id), key=lambda a: (rank(a), a.id))
         out.append(CampaignSeat(service_area=AreaType.of(area), rollup=Rollup.of(figures[area.id]),
                                 applications=[ApplicationType.of(a) for a in mine]))

@@ -17,7 +17,7 @@ from policy.workstations import is_late, station_head_source_problem
 from resolvers.context import SHANGHAI, today
 from resolvers.errors import Denied, Problem
 from resolvers.mutations import audit, run, snapshot
-from resolvers.nodes import decode, register
+from resolvers.nodes import decode, fetcher, register
 from resolvers.rows import ancestor_ids
 from resolvers.tree import node_for
 from schema.common import Connection, paginate
@@ -25,7 +25,7 @@ from schema.workstations import (
     StationHeadAppointInput, StationHeadAppointment as AppointmentType, StationHeadAppointmentPayload,
     Workstation as WorkstationType, WorkstationCampaign as CampaignType, WorkstationCampaignCreateInput,
     WorkstationCampaignPayload, WorkstationError, WorkstationPayload, WorkstationPlan as PlanType,
-    WorkstationPlanPayload, WorkstationUpdateInput,
+    WorkstationPlanPayload, WorkstationUpdateInput, campaign_readable,
 )
 
 WORKER_KINDS = [StaffKind.COMMUNITY_WORKER, StaffKind.GRID_WORKER_FULL_TIME, StaffKind.GRID_WORKER_PART_TIME]
@@ -40,7 +40,16 @@ register("StationHeadAppointment", StationHeadAppointment, AppointmentType.of)
 register("WorkstationPlan", WorkstationPlan, PlanType.of)
 
 
-register("WorkstationCampaign", WorkstationCampaign, CampaignType.of)
+@fetcher("WorkstationCampaign")
+async def fetch_campaign(info: Info, pk: int):
+    c = await WorkstationCampaign.get_or_none(id=pk)
+    if c is None:
+        return None
+    if campaign_readable(info, c):
+        return CampaignType.of(c)
+    # or one of its workstations is in scope (the rule Workstation.campaign applies)
+    w = await Workstation.filter(info.context.viewer.scope_q(), campaign_id=c.id).first().values("path")
+    return CampaignType.of(c) if w and campaign_readable(info, c, w["path"]) else None
 
 
 async def _workstation_for(info: Info, gid: str, capability: Capability) -> Workstation:

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from policy.dates import age_on
-from policy.idnumber import mask_id_number, mask_phone
+from policy.privacy import PersonAccess, mask_person
 from policy.kinds import Gender, HeadKind, StaffKind, TermStatus, Violation
 from schema.common import Node, UserError, error_codes, to_global_id
 from schema.tree import TreeNode, tree_node
@@ -30,16 +30,21 @@ async def _node(info: Info, node_id: int | None) -> TreeNode | None:
     return tree_node(row)
 
 
-@strawberry.type(description="A person on a community's register. ID number, phone and residence are masked for roles that do not need them.")
+@strawberry.type(description=(
+    "A person on a community's register. Readable where your scope covers their register or a place where they "
+    "now hold a role (building-head term, station-head appointment, staff role). Without the personal-data "
+    "permission there, ID number and phone are masked and birth date, gender and residence are null (age is given)."
+))
 class Person(Node):
     pk: strawberry.Private[int]
     home_id: strawberry.Private[int]
     residence_id: strawberry.Private[int | None]
+    born: strawberry.Private[date]
     name: str
-    gender: GenderEnum  # type: ignore[valid-type]
-    birth_date: date
-    id_number: str
-    phone: str | None
+    gender: GenderEnum | None = strawberry.field(description="Null when personal data is masked.")  # type: ignore[valid-type]
+    birth_date: date | None = strawberry.field(description="Null when personal data is masked (see age).")
+    id_number: str = strawberry.field(description="Masked (110***********123X) when personal data is masked.")
+    phone: str | None = strawberry.field(description="Masked (139****5678) when personal data is masked.")
     permanent_resident: bool
     property_fee_paid: bool
     violations: list[ViolationEnum]  # type: ignore[valid-type]
@@ -49,52 +54,69 @@ class Person(Node):
     personal_data_masked: bool
 
     @classmethod
-    def of(cls, p, info: Info) -> "Person":
-        full = info.context.viewer.can_pii(p.path)
+    def of(cls, p, access: PersonAccess) -> "Person":
+        from resolvers.context import today
+
+        v = mask_person({f: getattr(p, f) for f in ("id_number", "phone", "birth_date", "gender", "residence_id")},
+                        full=access.full, on=today())
         return cls(
-            id=to_global_id("Person", p.id), pk=p.id, home_id=p.home_id,
-            residence_id=p.residence_id if full else None, name=p.name, gender=p.gender, birth_date=p.birth_date,
-            id_number=p.id_number if full else mask_id_number(p.id_number),
-            phone=(p.phone if full else mask_phone(p.phone)) if p.phone else None,
+            id=to_global_id("Person", p.id), pk=p.id, home_id=p.home_id, born=p.birth_date,
+            residence_id=v["residence_id"], name=p.name, gender=v["gender"], birth_date=v["birth_date"],
+            id_number=v["id_number"], phone=v["phone"] or None,
             permanent_resident=p.permanent_resident, property_fee_paid=p.property_fee_paid,
-            violations=[Violation(v) for v in p.violations or []], party_member=p.party_member,
-            retired_cadre=p.retired_cadre, model_worker=p.model_worker, personal_data_masked=not full,
+            violations=[Violation(x) for x in p.violations or []], party_member=p.party_member,
+            retired_cadre=p.retired_cadre, model_worker=p.model_worker, personal_data_masked=access.masked,
         )
 
-    @strawberry.field(description="Completed years today.")
+    @strawberry.field(description="Completed years today (given to every reader, also when personal data is masked).")
     def age(self) -> int:
         from resolvers.context import today
 
-        return age_on(self.birth_date, today())
+        return age_on(self.born, today())
 
     @strawberry.field(description="The register (community) the person belongs to.")
     async def home(self, info: Info) -> TreeNode | None:
         return await _node(info, self.home_id)
 
-    @strawberry.field(description="The building or village group lived in (hidden when personal data is masked).")
+    @strawberry.field(description="The building or village group lived in (null when personal data is masked).")
     async def residence(self, info: Info) -> TreeNode | None:
         return await _node(info, self.residence_id)
 
-    @strawberry.field
+    @strawberry.field(description="Staff roles within your scope.")
     async def staff_roles(self, info: Info) -> list["StaffRole"]:
-        return [StaffRole.of(r) for r in await info.context.loaders.staff_roles_by_person.load(self.pk)]
+        can_read = info.context.viewer.can_read
+        return [StaffRole.of(r) for r in await info.context.loaders.staff_roles_by_person.load(self.pk) if can_read(r.path)]
 
-    @strawberry.field(description="Terms of service as building head or group leader.")
+    @strawberry.field(description="Terms of service as building head or group leader, within your scope.")
     async def building_head_terms(self, info: Info) -> list["BuildingHeadTerm"]:
-        return [BuildingHeadTerm.of(t) for t in await info.context.loaders.terms_by_person.load(self.pk)]
+        can_read = info.context.viewer.can_read
+        return [BuildingHeadTerm.of(t) for t in await info.context.loaders.terms_by_person.load(self.pk) if can_read(t.path)]
 
-    @strawberry.field
+    @strawberry.field(description="Station-head appointments within your scope.")
     async def station_head_appointments(self, info: Info) -> list[Annotated["StationHeadAppointment", strawberry.lazy("schema.workstations")]]:
         from schema.workstations import StationHeadAppointment
 
-        return [StationHeadAppointment.of(a) for a in await info.context.loaders.appointments_by_person.load(self.pk)]
+        can_read = info.context.viewer.can_read
+        return [StationHeadAppointment.of(a) for a in await info.context.loaders.appointments_by_person.load(self.pk)
+                if can_read(a.path)]
 
 
-async def person_by_id(info: Info, pk: int) -> Person | None:
-    p = await info.context.loaders.person.load(pk)
-    if p is None or not info.context.viewer.can_read(p.path):
+async def people_of(info: Info, rows: list) -> list[Person]:
+    """The people among ``rows`` the caller may read, each masked as the caller's roles require
+    (the same rule as node(id:) and every nested person edge)."""
+    from resolvers.privacy import access_for
+
+    accesses = await access_for(info.context.viewer, info.context.loaders, rows)
+    return [Person.of(p, a) for p, a in zip(rows, accesses) if a.readable]
+
+
+async def person_by_id(info: Info, pk: int, row=None) -> Person | None:
+    """node(id:) and every nested person edge: readable and masked by one rule, or null."""
+    p = row if row is not None else await info.context.loaders.person.load(pk)
+    if p is None:
         return None
-    return Person.of(p, info)
+    found = await people_of(info, [p])
+    return found[0] if found else None
 
 
 @strawberry.type

@@ -11,7 +11,7 @@ from strawberry.types import Info
 from policy.recruitment import ApplicationStatus, Channel, ObjectionStatus, Organisation, next_step
 from policy.terms import EndReason
 from schema.common import Node, UserError, error_codes, to_global_id
-from schema.people import BuildingHeadTerm, Person, person_by_id
+from schema.people import BuildingHeadTerm, Person, people_of, person_by_id
 from schema.tree import Rollup, ServiceArea, TreeNode, tree_node
 
 ChannelEnum = strawberry.enum(Channel, name="Channel")
@@ -64,23 +64,52 @@ class ApplicationEvent:
     on: date | None
     at: datetime
     by: str
-    note: str
+    note: str | None = strawberry.field(description=(
+        "Null for the steps whose notes are recruitment details (review, police opinion, objections, withdrawal) "
+        "when you do not handle recruitment here."))
 
 
-@strawberry.type(description="A resident's objection raised during the public notice.")
+def _details_visible(info: Info, path: str) -> bool:
+    from policy.privacy import recruitment_details_visible
+
+    return recruitment_details_visible(info.context.viewer.grants, path)
+
+
+@strawberry.type(description=(
+    "A resident's objection raised during the public notice. Who raised it, its text and its resolution are "
+    "recruitment details: null unless you handle recruitment (or give police opinions) here."))
 class Objection(Node):
-    raised_by: str
-    text: str
+    raw: strawberry.Private[object]
     raised_on: date
     status: ObjectionStatusEnum  # type: ignore[valid-type]
-    resolution: str | None
-    resolved_by: str | None
     resolved_at: datetime | None
 
     @classmethod
     def of(cls, o) -> "Objection":
-        return cls(id=to_global_id("Objection", o.id), raised_by=o.raised_by, text=o.text, raised_on=o.raised_on,
-                   status=o.status, resolution=o.resolution, resolved_by=o.resolved_by, resolved_at=o.resolved_at)
+        return cls(id=to_global_id("Objection", o.id), raw=o, raised_on=o.raised_on, status=o.status, resolved_at=o.resolved_at)
+
+    def _shown(self, info: Info, name: str) -> str | None:
+        return getattr(self.raw, name) if _details_visible(info, self.raw.path) else None  # type: ignore[attr-defined]
+
+    @strawberry.field
+    def raised_by(self, info: Info) -> str | None:
+        return self._shown(info, "raised_by")
+
+    @strawberry.field
+    def text(self, info: Info) -> str | None:
+        return self._shown(info, "text")
+
+    @strawberry.field
+    def resolution(self, info: Info) -> str | None:
+        return self._shown(info, "resolution")
+
+    @strawberry.field
+    def resolved_by(self, info: Info) -> str | None:
+        return self._shown(info, "resolved_by")
+
+    @strawberry.field(description="True when recruitment details were withheld from you (they are null).")
+    def recruitment_details_hidden(self, info: Info) -> bool:
+        return not _details_visible(info, self.raw.path)  # type: ignore[attr-defined]
 
 
 @strawberry.type(description="An application for a building-head seat, through one of the three channels.")
@@ -92,24 +121,40 @@ class Application(Node):
     applied_on: date
     outstanding_waiver_reason: str | None
     interview_score: Decimal | None
-    interview_notes: str
     confirmed_on: date | None
     filed_on: date | None
     filing_reference: str | None
     agreement_signed_on: date | None
     trained_on: date | None
     published_on: date | None
-    withdrawn_reason: str | None
 
     @classmethod
     def of(cls, a) -> "Application":
         return cls(
             id=to_global_id("Application", a.id), raw=a, status=a.status, channel=a.channel, organisation=a.organisation,
             applied_on=a.applied_on, outstanding_waiver_reason=a.outstanding_waiver_reason,
-            interview_score=a.interview_score, interview_notes=a.interview_notes, confirmed_on=a.confirmed_on,
+            interview_score=a.interview_score, confirmed_on=a.confirmed_on,
             filed_on=a.filed_on, filing_reference=a.filing_reference, agreement_signed_on=a.agreement_signed_on,
-            trained_on=a.trained_on, published_on=a.published_on, withdrawn_reason=a.withdrawn_reason,
+            trained_on=a.trained_on, published_on=a.published_on,
         )
+
+    def _visible(self, info: Info) -> bool:
+        return _details_visible(info, self.raw.path)  # type: ignore[attr-defined]
+
+    @strawberry.field(description=(
+        "True when recruitment details (judgements, police opinion, interview notes, withdrawal reason, objection "
+        "texts, the notes of those steps) were withheld from you: they are null. They are for the roles that "
+        "handle recruitment or give police opinions here."))
+    def recruitment_details_hidden(self, info: Info) -> bool:
+        return not self._visible(info)
+
+    @strawberry.field(description="Null when recruitment details are hidden from you.")
+    def interview_notes(self, info: Info) -> str | None:
+        return self.raw.interview_notes if self._visible(info) else None  # type: ignore[attr-defined]
+
+    @strawberry.field(description="Null when recruitment details are hidden from you.")
+    def withdrawn_reason(self, info: Info) -> str | None:
+        return self.raw.withdrawn_reason if self._visible(info) else None  # type: ignore[attr-defined]
 
     @strawberry.field(description="The step the application waits for (null once final).")
     def next_step(self) -> str | None:
@@ -121,15 +166,17 @@ class Application(Node):
         return [EligibilityFailure(code=f["code"], message=f["message_en"] if en else f["message_zh"])
                 for f in self.raw.eligibility_failures or []]  # type: ignore[attr-defined]
 
-    @strawberry.field(description="The reviewers' judgements, with who made them.")
-    def judgements(self) -> list[Judgement]:
+    @strawberry.field(description="The reviewers' judgements (health included), with who made them; null when recruitment details are hidden from you.")
+    def judgements(self, info: Info) -> list[Judgement] | None:
+        if not self._visible(info):
+            return None
         return [Judgement(item=JudgementItem(k), passed=v["passed"], note=v.get("note", ""), by=v["by"])
                 for k, v in (self.raw.judgements or {}).items()]  # type: ignore[attr-defined]
 
-    @strawberry.field
-    def police_opinion(self) -> PoliceOpinion | None:
+    @strawberry.field(description="Null until recorded, and when recruitment details are hidden from you.")
+    def police_opinion(self, info: Info) -> PoliceOpinion | None:
         a = self.raw
-        if a.police_favourable is None:  # type: ignore[attr-defined]
+        if a.police_favourable is None or not self._visible(info):  # type: ignore[attr-defined]
             return None
         return PoliceOpinion(favourable=a.police_favourable, opinion=a.police_opinion or "",  # type: ignore[attr-defined]
                              by=a.police_by or "", at=a.police_at)  # type: ignore[attr-defined]
@@ -149,36 +196,40 @@ class Application(Node):
     @strawberry.field
     async def service_area(self, info: Info) -> ServiceArea | None:
         a = await info.context.loaders.area.load(self.raw.service_area_id)  # type: ignore[attr-defined]
-        return ServiceArea.of(a) if a else None
+        return ServiceArea.of(a) if a and info.context.viewer.can_read(a.path) else None
 
-    @strawberry.field(description="Residents who signed a resident nomination.")
+    @strawberry.field(description="Residents who signed a resident nomination (those you may read, masked as for you).")
     async def signers(self, info: Info) -> list[Person]:
+        from models.people import Person as P
         from models.recruitment import NominationSigner
 
         ids = await NominationSigner.filter(application_id=self.raw.id).order_by("id").values_list("person_id", flat=True)  # type: ignore[attr-defined]
-        import asyncio
-
-        return [p for p in await asyncio.gather(*(person_by_id(info, i) for i in ids)) if p is not None]
+        rows = {p.id: p for p in await P.filter(id__in=list(ids))}
+        return await people_of(info, [rows[i] for i in ids if i in rows])
 
     @strawberry.field
-    async def objections(self) -> list[Objection]:
+    async def objections(self, info: Info) -> list[Objection]:
         from models.recruitment import Objection as O
 
-        return [Objection.of(o) for o in await O.filter(application_id=self.raw.id).order_by("id")]  # type: ignore[attr-defined]
+        can_read = info.context.viewer.can_read
+        return [Objection.of(o) for o in await O.filter(application_id=self.raw.id).order_by("id") if can_read(o.path)]  # type: ignore[attr-defined]
 
     @strawberry.field(description="Every step, who took it and when, oldest first.")
-    async def history(self) -> list[ApplicationEvent]:
+    async def history(self, info: Info) -> list[ApplicationEvent]:
         from models.recruitment import ApplicationEvent as E
+        from policy.privacy import CONFIDENTIAL_STEPS
 
-        return [ApplicationEvent(step=e.step, on=e.on, at=e.at, by=e.by_label, note=e.note)
+        visible = self._visible(info)
+        return [ApplicationEvent(step=e.step, on=e.on, at=e.at, by=e.by_label,
+                                 note=e.note if visible or e.step not in CONFIDENTIAL_STEPS else None)
                 for e in await E.filter(application_id=self.raw.id).order_by("id")]  # type: ignore[attr-defined]
 
     @strawberry.field(description="The term of service that began on publication.")
-    async def term(self) -> BuildingHeadTerm | None:
+    async def term(self, info: Info) -> BuildingHeadTerm | None:
         from models.recruitment import BuildingHead
 
         t = await BuildingHead.filter(application_id=self.raw.id).first()  # type: ignore[attr-defined]
-        return BuildingHeadTerm.of(t) if t else None
+        return BuildingHeadTerm.of(t) if t and info.context.viewer.can_read(t.path) else None
 
 
 @strawberry.type(description="A service area whose seats a campaign fills, with its applicants ranked.")

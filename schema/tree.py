@@ -183,7 +183,7 @@ class Compound(TreeNode):
         from schema.workstations import Workstation
 
         w = await info.context.loaders.workstation_by_compound.load(self.row.id)
-        return Workstation.of(w) if w else None
+        return Workstation.of(w) if w and info.context.viewer.can_read(w.path) else None
 
     @strawberry.field(description="Named service areas (seats) of this compound.")
     async def service_areas(self, info: Info, include_closed: bool = False) -> list[ServiceArea]:
@@ -199,7 +199,7 @@ class HouseholdUnit(TreeNode):
         if self.row.service_area_id is None:
             return None
         a = await info.context.loaders.area.load(self.row.service_area_id)
-        return ServiceArea.of(a) if a else None
+        return ServiceArea.of(a) if a and info.context.viewer.can_read(a.path) else None
 
 
 @strawberry.type(description="楼栋.")
@@ -226,7 +226,8 @@ class ServiceArea(Node):
     @strawberry.field
     async def members(self, info: Info) -> list[TreeNode]:
         rows = await info.context.loaders.children.load(self.container_id)
-        return [tree_node(r) for r in rows if r.service_area_id == self.pk and r.closed_on is None]
+        can_read = info.context.viewer.can_read
+        return [tree_node(r) for r in rows if r.service_area_id == self.pk and r.closed_on is None and can_read(r.path)]
 
     @strawberry.field(description="Households, required and active heads and vacancies of this area.")
     async def rollup(self, info: Info) -> Rollup:
@@ -238,12 +239,14 @@ class ServiceArea(Node):
     async def active_building_heads(self, info: Info) -> list[Annotated["BuildingHeadTerm", strawberry.lazy("schema.people")]]:
         from schema.people import BuildingHeadTerm
 
-        return [BuildingHeadTerm.of(t) for t in await info.context.loaders.active_terms_by_area.load(self.pk)]
+        can_read = info.context.viewer.can_read
+        return [BuildingHeadTerm.of(t) for t in await info.context.loaders.active_terms_by_area.load(self.pk) if can_read(t.path)]
 
 
 async def _service_areas(info: Info, container_id: int, include_closed: bool) -> list[ServiceArea]:
     rows = await info.context.loaders.areas_by_container.load(container_id)
-    return [ServiceArea.of(a) for a in rows if include_closed or a.closed_on is None]
+    can_read = info.context.viewer.can_read
+    return [ServiceArea.of(a) for a in rows if (include_closed or a.closed_on is None) and can_read(a.path)]
 
 
 _CLASSES: dict[NodeKind, type] = {

@@ -47,6 +47,14 @@ class WorkstationCampaign(Node):
                    premises_deadline=c.premises_deadline, in_use_deadline=c.in_use_deadline)
 
 
+def campaign_readable(info: Info, c, workstation_path: str | None = None) -> bool:
+    """A set-up campaign is readable where its node is in scope, or where one of the
+    workstations it sets deadlines for is (``workstation_path``: such a workstation's path,
+    known to be attached). node(id:) and Workstation.campaign use this one rule."""
+    v = info.context.viewer
+    return v.can_read(c.path) or (workstation_path is not None and v.can_read(workstation_path))
+
+
 @strawberry.type(description='小区（网格）工作站: "<compound>小区网格工作站".')
 class Workstation(Node):
     pk: strawberry.Private[int]
@@ -88,10 +96,11 @@ class Workstation(Node):
         )
         return SetUpStatus(set_up=st.set_up, premises_late=st.premises_late, in_use_late=st.in_use_late, late=st.late)
 
-    @strawberry.field
+    @strawberry.field(description="The set-up campaign whose deadlines this station must meet.")
     async def campaign(self, info: Info) -> WorkstationCampaign | None:
         c = await info.context.loaders.campaign.load(self.campaign_id) if self.campaign_id else None
-        return WorkstationCampaign.of(c) if c else None
+        # readable like node(id:): its node is in scope, or (as here) a workstation attached to it is
+        return WorkstationCampaign.of(c) if c and campaign_readable(info, c, self.raw.path) else None  # type: ignore[attr-defined]
 
     @strawberry.field
     async def compound(self, info: Info) -> TreeNode | None:
@@ -101,7 +110,7 @@ class Workstation(Node):
     @strawberry.field(description="The station head now appointed, if any.")
     async def station_head(self, info: Info) -> "StationHeadAppointment | None":
         a = await info.context.loaders.station_head.load(self.pk)
-        return StationHeadAppointment.of(a) if a else None
+        return StationHeadAppointment.of(a) if a and info.context.viewer.can_read(a.path) else None
 
 
 @strawberry.type(description="A station head's appointment by the subdistrict (聘书).")
