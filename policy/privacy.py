@@ -1,4 +1,4 @@
-"""Who sees a person, and what of their personal data (DOMAIN.md §13). Pure: grants and
+"""Who sees a person, and what of their personal data (docs/policy.md §13). Pure: grants and
 paths in, decisions and masked values out. One masking for every place a person's data
 appears (the Person type, nested edges, audit snapshots).
 

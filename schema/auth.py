@@ -9,6 +9,7 @@ from graphql import (
     ExecutionResult, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode, OperationDefinitionNode,
     SelectionSetNode,
 )
+from graphql.execution.values import get_variable_values
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
@@ -38,6 +39,16 @@ def refused_fields(operation: OperationDefinitionNode, fragments: dict) -> list[
     return keys
 
 
+def _variables_coerce(ec, operation: OperationDefinitionNode) -> bool:
+    """A request error (variables that do not coerce) is answered as such, before credentials:
+    it is the request that is wrong, whoever sends it."""
+    schema = getattr(ec.schema, "_schema", None)
+    if schema is None or not operation.variable_definitions:
+        return True
+    values = get_variable_values(schema, operation.variable_definitions, ec.variables or {})
+    return not isinstance(values, list)
+
+
 class RequireCredentials(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         ec = self.execution_context
@@ -45,7 +56,7 @@ class RequireCredentials(SchemaExtension):
         document = ec.graphql_document
         if viewer is not None and not viewer.authenticated and document is not None:
             operation = get_operation_ast(document, ec.operation_name)
-            if operation is not None:
+            if operation is not None and _variables_coerce(ec, operation):
                 fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
                 keys = refused_fields(operation, fragments)
                 if keys:

@@ -16,7 +16,7 @@ from tests.factory import PASSWORD, build_world, gid
 
 PUBLIC = {"sessionCreate", "viewer"}
 SCALARS = {"ID": "Q29tcG91bmQ6MQ", "String": "x", "Int": 1, "Float": 1.0, "Boolean": False, "Date": "2026-01-05",
-           "DateTime": "2026-01-05T08:00:00+08:00", "Decimal": "1", "JSON": {}, "Upload": None}
+           "DateTime": "2026-01-05T08:00:00+08:00", "Decimal": "1", "JSON": {}, "Upload": "x"}
 
 
 def _value(t):

@@ -1,4 +1,4 @@
-"""Personal data and scope (DOMAIN.md §13), through the API: audit snapshots masked per
+"""Personal data and scope (docs/policy.md §13), through the API: audit snapshots masked per
 reader, masking that cannot be undone, nested edges checked like node(id:), and a station
 head who sees the building heads of their compound."""
 from __future__ import annotations
