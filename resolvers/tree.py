@@ -307,6 +307,7 @@ class TreeMutation:
 
         async def body():
             node = await node_for(info, id, "id", Capability.TREE_WRITE)
+            node = await locked(Node, id=node.id)  # a concurrent close waits and then finds it closed
             if node.parent_id is not None:
                 parent = await Node.get(id=node.parent_id)
                 ctx.viewer.require(Capability.TREE_WRITE, parent.path)
@@ -333,6 +334,7 @@ class TreeMutation:
 
         async def body():
             node = await node_for(info, input.id, "id", Capability.TREE_WRITE)
+            node = await locked(Node, id=node.id)  # a concurrent switch waits and then finds the new chain
             if node.kind not in CHAIN_NODES:
                 raise Problem("NOT_A_CHAIN_NODE", ["input", "id"])
             to_chain = Chain(input.chain)
@@ -411,6 +413,8 @@ class TreeMutation:
 
         async def body():
             area = await _area_for(info, id)
+            if area.closed_on is not None:
+                raise Problem("ALREADY_CLOSED", ["id"], name=area.name, on=area.closed_on)
             if await BuildingHead.filter(service_area_id=area.id, status=TermStatus.ACTIVE).exists():
                 raise Problem("AREA_HAS_HEADS", ["id"])
             area.closed_on = closed_on or today()
@@ -500,7 +504,7 @@ class TreeMutation:
 
 async def _area_for(info: Info, gid: str) -> ServiceArea:
     pk = decode(gid, "id", ("ServiceArea",))
-    area = await ServiceArea.get_or_none(id=pk)
+    area = await locked(ServiceArea, id=pk)
     if area is None or not info.context.viewer.can_read(area.path):
         raise Denied()
     info.context.viewer.require(Capability.TREE_WRITE, area.path)
