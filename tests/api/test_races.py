@@ -28,7 +28,7 @@ from models.people import Person, StaffRole
 from models.recruitment import (
     Application, BuildingHead, CampaignArea, HeadChangeFiling, Objection, RecruitmentCampaign,
 )
-from models.tree import Node, ServiceArea
+from models.tree import ChainChange, Node, ServiceArea
 from models.workstations import StationHeadAppointment, Workstation, WorkstationPlan
 from policy.idnumber import parse_id_number
 from policy.kinds import HeadKind, NodeKind, Role, StaffKind, TermStatus
@@ -337,7 +337,6 @@ async def close_node_once(ctx: Ctx) -> Race:
 
 async def chain_change_once(ctx: Ctx) -> Race:
     i = {"id": gid(ctx.w.community_b), "chain": "RURAL", "effectiveOn": "2025-06-01", "reason": "居民尚未回迁", "closeChildren": True}
-    from models.tree import ChainChange
     return Race(gql(ctx, "treeNodeChainChange", "($i: ChainChangeInput!)", "input: $i", same({"i": i})),
                 lambda: ChainChange.filter(node_id=ctx.w.community_b.id).count())
 
