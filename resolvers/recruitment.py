@@ -158,7 +158,7 @@ class RecruitmentMutation:
                             if pk not in found or not found[pk].path.startswith(community.path) or found[pk].closed_on]
                 if problems:
                     raise Problems(problems)
-                areas = [found[pk] for pk in ids]
+                areas = [found[pk] for pk in dict.fromkeys(ids)]  # an area named twice is one campaign area
             if not areas:
                 raise Problem("NO_SERVICE_AREAS", ["input", "serviceAreaIds"],
                               zh="没有需要招募的服务片区（请先划分片区，或所有席位已满）",

@@ -461,3 +461,16 @@ async def test_racing_upserts_leave_one_row(api):
     await all_ok("mutation($n: ID!){ policyParameterSet(nodeId: $n, key: \"term_years\", value: \"4\", effectiveFrom: \"2027-01-01\"){ errors { code } } }",
                  {"n": gid(w.community_a)}, "policyParameterSet")
     assert await PolicyParameter.filter(node_id=w.community_a.id, key="term_years").count() == 1
+
+
+async def test_an_area_named_twice_in_a_campaign_is_one_campaign_area(api):
+    """campaign_area is unique per (campaign, area): a repeated id in one request is one row,
+    not a raw unique-key error."""
+    w = await build_world()
+    admin = await api.as_user("admin", PASSWORD)
+    a = await area(w, w.buildings_a[0])
+    res = await admin.gql("""mutation($i: RecruitmentCampaignOpenInput!){ recruitmentCampaignOpen(input: $i){
+        campaign { id } errors { code } } }""", {"i": {"communityId": gid(w.community_a), "name": "补选", "openedOn": "2025-01-02",
+                                                    "serviceAreaIds": [to_global_id("ServiceArea", a.id)] * 2}})
+    assert res["recruitmentCampaignOpen"]["errors"] == []
+    assert await CampaignArea.filter(service_area_id=a.id).count() == 1
