@@ -40,7 +40,7 @@ from policy.kinds import (
     Chain, Gender, HeadKind, NodeKind, PlanStatus, PremisesKind, Role, StaffKind, StationHeadSource, SubdistrictKind,
     TermStatus, Violation,
 )
-from policy.nomination import Signer, check_signers
+from policy.nomination import Signer, count_signatures
 from policy.notice import notice_window
 from policy.parameters import default_rows
 from policy.recruitment import ApplicationStatus, Channel, ObjectionStatus, Organisation, check_step
@@ -712,10 +712,9 @@ class _Loader:
         if channel == Channel.RESIDENT:
             values = await parameters_in_force(area.path, applied_on)
             assert person.residence_id is not None
-            problems = check_signers(person.id, person.residence_id,
-                                     [Signer(s.id, s.name, s.residence_id) for s in signers or []],
+            tally = count_signatures(person.id, person.residence_id, [Signer(s.id, s.residence_id) for s in signers or []],
                                      minimum=int(values["nomination_min_signers"]))
-            assert not problems, problems
+            assert tally.accepted and not tally.warnings, tally
         app = await Application.create(
             campaign_id=campaign.id, service_area_id=area.id, person_id=person.id, path=area.path, channel=channel,
             organisation=organisation, applied_on=applied_on, created_at=_at(applied_on, 9),

@@ -59,3 +59,4 @@ class StaffRole(Model):
 
     class Meta:
         table = "staff_role"
+        # uq_staff_role_open (person, kind, node) WHERE ended_on IS NULL (migration 0003)

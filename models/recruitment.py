@@ -40,6 +40,9 @@ class BuildingHead(Model):
 
     class Meta:
         table = "building_head"
+        # held by partial/unique indexes in migrations/0003_integrity.py (tortoise's Meta has no
+        # unique partial index): uq_building_head_active (person, service_area) WHERE status = 'ACTIVE',
+        # uq_building_head_application (application), uq_building_head_renewed_from (renewed_from)
 
 
 class RecruitmentCampaign(Model):
@@ -126,6 +129,7 @@ class Application(Model):
 
     class Meta:
         table = "application"
+        # uq_application_person_campaign (campaign, person) WHERE status <> 'WITHDRAWN' (migration 0003)
 
 
 class NominationSigner(Model):
@@ -207,3 +211,4 @@ class HeadChangeFiling(Model):
 
     class Meta:
         table = "head_change_filing"
+        # uq_head_change_filing_term_change (term, change): one filing of each change per term (migration 0003)

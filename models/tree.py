@@ -41,6 +41,7 @@ class Node(Model):
 
     class Meta:
         table = "node"
+        # uq_node_open_sibling_name (parent, name) WHERE closed_on IS NULL (migration 0003)
         unique_together = (("district_id", "code"),)
 
 

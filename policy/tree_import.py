@@ -434,3 +434,25 @@ def validate_rows(
         )
         stack.extend(reversed(children.get(i, [])))
     return specs, []
+
+
+def sibling_name_errors(specs: list[NodeSpec], taken: dict[str | None, set[str]]) -> list[RowError]:
+    """Rows that would give a parent two open children of one name: a name already used
+    under that parent (``taken``: parent code, None for the district → names of its open
+    children) or used by an earlier row under the same parent."""
+    errors: list[RowError] = []
+    seen: dict[tuple[str | None, str], int] = {}
+    for spec in specs:
+        key = (spec.parent_code, spec.name)
+        under = "本区" if spec.parent_code is None else f"上级“{spec.parent_code}”"
+        under_en = "the district" if spec.parent_code is None else f"parent {spec.parent_code!r}"
+        if spec.name in taken.get(spec.parent_code, set()):
+            errors.append(RowError(spec.row, "name", "NAME_TAKEN", f"第{spec.row}行：{under}下已有名为“{spec.name}”的下级",
+                                   f"row {spec.row}: {under_en} already has a child named {spec.name!r}"))
+        elif key in seen:
+            errors.append(RowError(spec.row, "name", "NAME_TAKEN",
+                                   f"第{spec.row}行：与第{seen[key]}行同名（同一上级下名称不能重复）",
+                                   f"row {spec.row}: same name as row {seen[key]} under the same parent"))
+        else:
+            seen[key] = spec.row
+    return errors

@@ -15,6 +15,7 @@ from models.access import ApiKey, AuthToken, RoleGrant, User
 from models.audit import AuditEntry
 from models.people import Person
 from models.parameters import PolicyParameter
+from models.tree import Node
 from policy import parameters as params
 from policy.access import Capability, can_grant, can_issue_key, missing_capabilities, user_audit_paths
 from policy.login import LoginLimits
@@ -22,6 +23,7 @@ from policy.privacy import hide_recruitment_details, mask_person, person_access,
 from policy.kinds import PARTNER_ROLES, Role
 from resolvers.context import SHANGHAI, hash_secret, today
 from resolvers.errors import Denied, Problem, Unauthenticated
+from resolvers.locks import locked
 from resolvers.mutations import audit, run, snapshot, to_error
 from resolvers.privacy import access_for
 from resolvers.nodes import decode, fetcher
@@ -136,6 +138,7 @@ async def _grant_change(info: Info, user_gid: str, role, node_gid: str, *, add: 
     async def body():
         u = await _user_for(info, user_gid)
         node = await node_for(info, node_gid, "nodeId", Capability.USER_ADMIN)
+        await locked(User, id=u.id)  # concurrent grant changes of one user queue up (one grant per role and node)
         before = {"grants": [(g.role.value, g.node_id) for g in await RoleGrant.filter(user_id=u.id)]}
         if add and not can_grant(ctx.viewer.grants, Role(role), node.path):
             raise _not_held(ctx, Role(role), node.path, ["role"])
@@ -346,7 +349,7 @@ class AccessMutation:
         ctx = info.context
 
         async def body():
-            k = await ApiKey.get_or_none(id=decode(id, "id", ("ApiKey",)))
+            k = await locked(ApiKey, id=decode(id, "id", ("ApiKey",)))  # revoked once, whatever the race
             if k is None or not ctx.viewer.can(Capability.API_KEY_ADMIN, k.path):
                 raise Denied()
             if k.revoked_at is not None:
@@ -371,6 +374,7 @@ class AccessMutation:
                 canonical = params.format_value(key, params.parse_value(key, value))
             except params.ParameterError as e:
                 raise Problem("INVALID_PARAMETER", ["value"], key=key, value=value, reason=e.reason, reason_en=str(e)) from None
+            await locked(Node, id=node.id)  # one value per node, key and date: concurrent settings queue up
             existing = await PolicyParameter.get_or_none(node_id=node.id, key=key, effective_from=effective_from)
             before = snapshot(existing, ["key", "value", "effective_from"]) if existing else None
             if existing:

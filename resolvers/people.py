@@ -19,6 +19,7 @@ from policy.kinds import NodeKind, StaffKind, TermStatus
 from policy.tree import LEAF_KINDS, head_kind
 from resolvers.context import today
 from resolvers.errors import Denied, Problem
+from resolvers.locks import locked, violates
 from resolvers.mutations import audit, run, snapshot
 from resolvers.nodes import decode, fetcher, register
 from resolvers.parameters import parameters_in_force
@@ -70,8 +71,18 @@ def _phone(phone: str | None) -> str | None:
     return value
 
 
-def _id_integrity(exc: IntegrityError) -> Problem:
-    return Problem("ID_NUMBER_TAKEN", ["input", "idNumber"], masked="")
+def _id_taken(number: str) -> Problem:
+    """The same answer whether the holder is in the caller's scope or not: it names no
+    person, community or district, only the (masked) number the caller sent."""
+    return Problem("ID_NUMBER_TAKEN", ["input", "idNumber"], masked=mask_id_number(number))
+
+
+def _id_integrity(number: str):
+    def problem(exc: IntegrityError) -> Problem:
+        if "id_number" in str(exc):
+            return _id_taken(number)
+        raise exc
+    return problem
 
 
 @strawberry.type
@@ -110,7 +121,7 @@ class PeopleMutation:
                 raise Problem("INVALID_ID_NUMBER", ["input", "idNumber"], reason=ID_REASONS_ZH.get(e.reason, e.reason),
                               reason_en=str(e)) from None
             if await Person.filter(id_number=rid.number).exists():
-                raise Problem("ID_NUMBER_TAKEN", ["input", "idNumber"], masked=mask_id_number(rid.number))
+                raise _id_taken(rid.number)
             residence = await _residence(info, input.residence_id)
             p = await Person.create(
                 name=input.name.strip(), gender=rid.gender, id_number=rid.number, birth_date=rid.birth_date,
@@ -122,7 +133,8 @@ class PeopleMutation:
             await audit(ctx, "personCreate", "Person", p.id, p.path, None, snapshot(p))
             return {"person": await person_by_id(info, p.id, p)}
 
-        return await run(ctx, PersonPayload, PersonError, body, integrity=_id_integrity)
+        number = "".join(input.id_number.split()).upper()
+        return await run(ctx, PersonPayload, PersonError, body, integrity=_id_integrity(number))
 
     @strawberry.mutation(description="Change a person's contact, residence, fee status, violations or preference flags.")
     async def person_update(self, info: Info, input: PersonUpdateInput) -> PersonPayload:
@@ -158,11 +170,19 @@ class PeopleMutation:
         async def body():
             p = await _person_for(info, person_id, "personId")
             node = await node_for(info, node_id, "nodeId", Capability.PERSON_WRITE)
+            await locked(Person, id=p.id)  # concurrent assignments of this person queue up
+            if await StaffRole.filter(person_id=p.id, kind=StaffKind(kind), node_id=node.id, ended_on__isnull=True).exists():
+                raise _role_held()
             r = await StaffRole.create(person_id=p.id, kind=StaffKind(kind), node_id=node.id, path=node.path, started_on=started_on)
             await audit(ctx, "staffRoleAssign", "StaffRole", r.id, r.path, None, snapshot(r))
             return {"staff_role": StaffRoleType.of(r)}
 
-        return await run(ctx, StaffRolePayload, PersonError, body)
+        def integrity(exc: IntegrityError) -> Problem:
+            if violates(exc, "uq_staff_role_open"):
+                return _role_held()
+            raise exc
+
+        return await run(ctx, StaffRolePayload, PersonError, body, integrity=integrity)
 
     @strawberry.mutation(description="End a staff role.")
     async def staff_role_end(self, info: Info, id: strawberry.ID, ended_on: date) -> StaffRolePayload:
@@ -170,7 +190,7 @@ class PeopleMutation:
 
         async def body():
             pk = decode(id, "id", ("StaffRole",))
-            r = await StaffRole.get_or_none(id=pk)
+            r = await locked(StaffRole, id=pk)
             if r is None or not ctx.viewer.can_read(r.path):
                 raise Denied()
             ctx.viewer.require(Capability.PERSON_WRITE, r.path)
@@ -200,12 +220,16 @@ class PeopleMutation:
             if p is None or not ctx.viewer.can_read(p.path):
                 raise Denied()
             apk = decode(service_area_id, "serviceAreaId", ("ServiceArea",))
-            area = await ServiceArea.get_or_none(id=apk)
+            # the area's row is locked: concurrent records (and publications) for it queue up
+            area = await locked(ServiceArea, id=apk)
             if area is None or not ctx.viewer.can_read(area.path):
                 raise Denied()
             ctx.viewer.require(Capability.BUILDING_HEAD_RECORD, area.path)
             if area.closed_on is not None:
                 raise Problem("ALREADY_CLOSED", ["serviceAreaId"])
+            if starts_on > today():
+                raise Problem("FUTURE_DATE", ["startsOn"], zh=f"日期{starts_on}晚于今天，不能登记尚未开始的任期",
+                              en=f"the date {starts_on} is after today: a term is recorded once it has begun")
             if await BuildingHead.filter(person_id=p.id, service_area_id=area.id, status=TermStatus.ACTIVE).exists():
                 raise Problem("ALREADY_SERVING", ["personId"], zh=f"{p.name}已在该片区任职", en=f"{p.name} already serves this area")
             container = await Node.get(id=area.container_id)
@@ -220,7 +244,17 @@ class PeopleMutation:
             await audit(ctx, "buildingHeadRecord", "BuildingHead", t.id, t.path, None, snapshot(t))
             return {"term": BuildingHeadTerm.of(t)}
 
-        return await run(ctx, BuildingHeadTermPayload, PersonError, body)
+        def integrity(exc: IntegrityError) -> Problem:
+            if violates(exc, "uq_building_head_active"):
+                return Problem("ALREADY_SERVING", ["personId"], zh="该人员已在该片区任职", en="this person already serves this area")
+            raise exc
+
+        return await run(ctx, BuildingHeadTermPayload, PersonError, body, integrity=integrity)
+
+
+def _role_held() -> Problem:
+    return Problem("STAFF_ROLE_HELD", ["kind"], zh="该人员在此已担任该职务（未结束）",
+                   en="this person already holds this role here (not ended)")
 
 
 __all__ = ["PeopleQuery", "PeopleMutation", "TREE_TYPES", "params"]

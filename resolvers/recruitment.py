@@ -20,14 +20,16 @@ from policy.calendar import UnknownYearError
 from policy.dates import term_end
 from policy.eligibility import Applicant, check_eligibility, tie_break_key
 from policy.kinds import NodeKind, TermStatus
-from policy.nomination import Signer, check_signers
+from policy.nomination import Signer, count_signatures
 from policy.notice import notice_window
 from policy.recruitment import STEP_ZH, ApplicationStatus, Channel, ObjectionStatus, StepError, check_step
 from policy.terms import EndReason, earliest_resignation_end, renewal_opens_on, renewed_term_start
 from policy.tree import head_kind
+from resolvers.business_dates import not_future
 from resolvers.context import SHANGHAI, today
 from resolvers.errors import Denied, Problem, Problems
 from resolvers.loaders import compute_area_rollups
+from resolvers.locks import locked, violates
 from resolvers.mutations import audit, run, snapshot
 from resolvers.nodes import decode, register
 from resolvers.parameters import parameters_in_force
@@ -35,12 +37,17 @@ from resolvers.tree import node_for
 from schema.recruitment import (
     Application as ApplicationType, ApplicationPayload, ApplicationSubmitInput, CampaignSeat, JudgementInput,
     Objection as ObjectionType, ObjectionPayload, RecruitmentCampaign as CampaignType, RecruitmentCampaignOpenInput,
-    RecruitmentCampaignPayload, RecruitmentError, RecruitmentNeed, TermPayload, EndReasonEnum,
+    RecruitmentCampaignPayload, RecruitmentError, RecruitmentNeed, RecruitmentWarning, TermPayload, EndReasonEnum,
 )
 from schema.people import BuildingHeadTerm
 from schema.tree import Rollup, ServiceArea as AreaType
 
 S = ApplicationStatus
+# the business-date argument of each step (a date in the future is refused)
+DATE_ARGS = {
+    "REVIEW": "reviewedOn", "INTERVIEW": "interviewedOn", "SHORTLIST": "shortlistedOn", "NOTICE": "postedOn",
+    "CONFIRM": "confirmedOn", "FILE": "filedOn", "AGREEMENT": "signedOn", "TRAINING": "trainedOn", "PUBLISH": "publishedOn",
+}
 
 
 # ---- lookups ---------------------------------------------------------------------------
@@ -55,7 +62,9 @@ register("Objection", Objection, ObjectionType.of)
 
 
 async def _get(info: Info, model, gid: str, type_name: str, capability: Capability, field: str = "id"):
-    obj = await model.get_or_none(id=decode(gid, field, (type_name,)))
+    """The object a mutation acts on, locked until its transaction ends: a concurrent step
+    on the same object waits and then sees this one's outcome (resolvers/locks.py)."""
+    obj = await locked(model, id=decode(gid, field, (type_name,)))
     if obj is None or not info.context.viewer.can_read(obj.path):
         raise Denied()
     info.context.viewer.require(capability, obj.path)
@@ -138,6 +147,7 @@ class RecruitmentMutation:
             community = await node_for(info, input.community_id, "communityId", Capability.RECRUITMENT, ("Community", "Village"))
             if not input.name.strip():
                 raise Problem("REQUIRED", ["input", "name"], label="名称")
+            not_future(input.opened_on, ["input", "openedOn"])
             if input.service_area_ids is None:
                 areas = await ServiceArea.filter(path__startswith=community.path, closed_on__isnull=True).order_by("id")
                 figures = await compute_area_rollups([(a.id, a.path) for a in areas])
@@ -150,7 +160,7 @@ class RecruitmentMutation:
                             if pk not in found or not found[pk].path.startswith(community.path) or found[pk].closed_on]
                 if problems:
                     raise Problems(problems)
-                areas = [found[pk] for pk in ids]
+                areas = [found[pk] for pk in dict.fromkeys(ids)]  # an area named twice is one campaign area
             if not areas:
                 raise Problem("NO_SERVICE_AREAS", ["input", "serviceAreaIds"],
                               zh="没有需要招募的服务片区（请先划分片区，或所有席位已满）",
@@ -174,6 +184,7 @@ class RecruitmentMutation:
             c = await _get(info, RecruitmentCampaign, id, "RecruitmentCampaign", Capability.RECRUITMENT)
             if c.closed_on is not None:
                 raise Problem("CAMPAIGN_CLOSED", ["id"], zh="招募已结束", en="the campaign is already closed")
+            not_future(closed_on, ["closedOn"])
             c.closed_on = closed_on
             await c.save(update_fields=["closed_on"])
             await audit(ctx, "recruitmentCampaignClose", "RecruitmentCampaign", c.id, c.path, None, {"closed_on": closed_on})
@@ -184,6 +195,7 @@ class RecruitmentMutation:
     @strawberry.mutation(description="An application: self-nomination, resident nomination (≥10 co-signers of the building) or organisational nomination.")
     async def application_submit(self, info: Info, input: ApplicationSubmitInput) -> ApplicationPayload:
         ctx = info.context
+        warnings: list[RecruitmentWarning] = []
 
         async def body():
             c = await _get(info, RecruitmentCampaign, input.campaign_id, "RecruitmentCampaign", Capability.RECRUITMENT, "campaignId")
@@ -194,7 +206,9 @@ class RecruitmentMutation:
                 raise Problem("NOT_IN_CAMPAIGN", ["input", "serviceAreaId"], zh="该片区不在本次招募范围内",
                               en="this service area is not part of the campaign")
             area = await ServiceArea.get(id=area_pk)
-            person = await Person.get_or_none(id=decode(input.person_id, ["input", "personId"], ("Person",)))
+            not_future(input.applied_on, ["input", "appliedOn"])
+            # the person's row is locked: a concurrent application by them waits and then sees this one
+            person = await locked(Person, id=decode(input.person_id, ["input", "personId"], ("Person",)))
             if person is None or not ctx.viewer.can_read(person.path):
                 raise Denied()
             if await Application.filter(campaign_id=c.id, person_id=person.id).exclude(status=S.WITHDRAWN).exists():
@@ -211,18 +225,15 @@ class RecruitmentMutation:
                                   en=f"{person.name} has no registered building for a resident nomination")
                 values = await parameters_in_force(area.path, input.applied_on)
                 pks = [decode(g, ["input", "signerIds", str(i)], ("Person",)) for i, g in enumerate(input.signer_ids)]
-                found = {p.id: p for p in await Person.filter(id__in=pks)}
-                signers = [Signer(pk, found[pk].name if pk in found else str(pk), found[pk].residence_id if pk in found else None)
-                           for pk in pks]
-                problems = check_signers(person.id, person.residence_id, signers, minimum=int(values["nomination_min_signers"]))
-                if problems:
-                    index = {pk: i for i, pk in reversed(list(enumerate(pks)))}
-                    raise Problems([
-                        Problem(p.code, ["input", "signerIds", str(index[p.person_id])] if p.person_id in index else ["input", "signerIds"],
-                                zh=p.message_zh, en=p.message_en)
-                        for p in problems
-                    ])
-                signer_rows = [found[pk] for pk in pks]
+                # someone unknown and someone outside the caller's scope are the same: an unknown signer
+                found = {p.id: p for p in await Person.filter(id__in=pks) if ctx.viewer.can_read(p.path)}
+                tally = count_signatures(person.id, person.residence_id,
+                                         [Signer(pk, found[pk].residence_id) if pk in found else None for pk in pks],
+                                         minimum=int(values["nomination_min_signers"]))
+                warnings.extend(RecruitmentWarning.of(w, ctx.locale) for w in tally.warnings)
+                if not tally.accepted:
+                    raise Problem("TOO_FEW_SIGNERS", ["input", "signerIds"], zh=tally.shortfall_zh, en=tally.shortfall_en)
+                signer_rows = [found[pk] for pk in tally.counted]
             app = await Application.create(
                 campaign_id=c.id, service_area_id=area.id, person_id=person.id, path=area.path, channel=channel,
                 organisation=input.organisation if channel == Channel.ORGANISATION else None, applied_on=input.applied_on,
@@ -234,7 +245,14 @@ class RecruitmentMutation:
             await audit(ctx, "applicationSubmit", "Application", app.id, app.path, None, snapshot(app))
             return {"application": ApplicationType.of(app)}
 
-        return await run(ctx, ApplicationPayload, RecruitmentError, body)
+        def already_applied(exc):
+            if violates(exc, "uq_application_person_campaign"):
+                return Problem("ALREADY_APPLIED", ["input", "personId"], zh="该人员已在本次招募中报名",
+                               en="this person has already applied in this campaign")
+            raise exc
+
+        return await run(ctx, lambda **kw: ApplicationPayload(warnings=warnings, **kw), RecruitmentError, body,
+                         integrity=already_applied)
 
     @strawberry.mutation(description="Eligibility review by the community: the automatic checks (age, residence, fees, violations) and the reviewers' judgements.")
     async def application_review(self, info: Info, id: strawberry.ID, judgements: list[JudgementInput], reviewed_on: date) -> ApplicationPayload:
@@ -265,10 +283,14 @@ class RecruitmentMutation:
 
 
     @strawberry.mutation(description="The community police officer's opinion, required before an applicant is shortlisted.")
-    async def application_police_opinion_record(self, info: Info, id: strawberry.ID, favourable: bool, opinion: str) -> ApplicationPayload:
+    async def application_police_opinion_record(
+        self, info: Info, id: strawberry.ID, favourable: bool, opinion: str,
+        recorded_on: date | None = None,
+    ) -> ApplicationPayload:
         ctx = info.context
 
         async def body():
+            on = not_future(recorded_on or today(), ["recordedOn"])
             app = await _get(info, Application, id, "Application", Capability.POLICE_OPINION)
             if app.status not in (S.ELIGIBLE, S.INTERVIEWED):
                 raise Problem("STEP_OUT_OF_ORDER", ["id"], missing_step="REVIEW" if app.status == S.APPLIED else None,
@@ -280,7 +302,7 @@ class RecruitmentMutation:
             app.police_favourable, app.police_opinion = favourable, opinion.strip()
             app.police_by, app.police_at = ctx.viewer.label, datetime.now(SHANGHAI)
             await app.save()
-            await _event(info, app, "POLICE_OPINION", today(), ("同意" if favourable else "不同意") + "：" + opinion.strip())
+            await _event(info, app, "POLICE_OPINION", on, ("同意" if favourable else "不同意") + "：" + opinion.strip())
             await audit(ctx, "applicationPoliceOpinionRecord", "Application", app.id, app.path, before, snapshot(app))
             return {"application": ApplicationType.of(app)}
 
@@ -334,6 +356,7 @@ class RecruitmentMutation:
         ctx = info.context
 
         async def body():
+            not_future(raised_on, ["raisedOn"])
             app = await _get(info, Application, application_id, "Application", Capability.RECRUITMENT, "applicationId")
             if app.status != S.ON_NOTICE or not (app.notice_posted_on <= raised_on <= app.notice_max_last_day):
                 raise Problem("NOTICE_CLOSED", ["raisedOn"], zh="不在公示期内，不能提出异议",
@@ -348,16 +371,23 @@ class RecruitmentMutation:
         return await run(ctx, ObjectionPayload, RecruitmentError, body)
 
     @strawberry.mutation(description="Resolve an objection: upheld withdraws the candidate; dismissed lets the notice run on.")
-    async def objection_resolve(self, info: Info, id: strawberry.ID, upheld: bool, resolution: str) -> ObjectionPayload:
+    async def objection_resolve(
+        self, info: Info, id: strawberry.ID, upheld: bool, resolution: str,
+        resolved_on: date | None = None,
+    ) -> ObjectionPayload:
         ctx = info.context
 
         async def body():
+            on = not_future(resolved_on or today(), ["resolvedOn"])
             o = await _get(info, Objection, id, "Objection", Capability.RECRUITMENT)
             if o.status != ObjectionStatus.OPEN:
                 raise Problem("ALREADY_RESOLVED", ["id"], zh="该异议已处理", en="this objection is already resolved")
             if not resolution.strip():
                 raise Problem("REQUIRED", ["resolution"], label="处理理由")
-            app = await Application.get(id=o.application_id)
+            app = await locked(Application, id=o.application_id)
+            if on < o.raised_on:
+                raise Problem("INVALID_DATE_ORDER", ["resolvedOn"], zh="处理日期不能早于异议提出日期",
+                              en="resolvedOn cannot be before the objection was raised")
             before = snapshot(o)
             o.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
             o.resolution, o.resolved_by, o.resolved_at = resolution.strip(), ctx.viewer.label, datetime.now(SHANGHAI)
@@ -365,7 +395,7 @@ class RecruitmentMutation:
             if upheld:
                 app.status, app.withdrawn_reason = S.WITHDRAWN, f"异议成立：{resolution.strip()}"
                 await app.save()
-            await _event(info, app, "OBJECTION_UPHELD" if upheld else "OBJECTION_DISMISSED", today(), resolution.strip())
+            await _event(info, app, "OBJECTION_UPHELD" if upheld else "OBJECTION_DISMISSED", on, resolution.strip())
             await audit(ctx, "objectionResolve", "Objection", o.id, o.path, before, snapshot(o))
             return {"objection": ObjectionType.of(o), "application": ApplicationType.of(app)}
 
@@ -413,6 +443,10 @@ class RecruitmentMutation:
     @strawberry.mutation(description="Publish on the notice board: the term of service begins (5 years, or to the election-cycle end).")
     async def application_publish(self, info: Info, id: strawberry.ID, published_on: date) -> ApplicationPayload:
         async def apply(app: Application) -> str:
+            # the area's row is locked before its seats are counted: concurrent publications queue up
+            await locked(ServiceArea, id=app.service_area_id)
+            if await BuildingHead.filter(person_id=app.person_id, service_area_id=app.service_area_id, status=TermStatus.ACTIVE).exists():
+                raise Problem("ALREADY_SERVING", ["id"], zh="该人员已在该片区任职", en="this person already serves this area")
             figures = (await compute_area_rollups([(app.service_area_id, app.path)]))[app.service_area_id]
             if figures.vacancies == 0:
                 raise Problem("AREA_FULL", ["id"], zh="该片区席位已满", en="every seat of this service area is filled")
@@ -433,10 +467,14 @@ class RecruitmentMutation:
 
 
     @strawberry.mutation(description="Withdraw an application (the applicant's wish or the community's decision).")
-    async def application_withdraw(self, info: Info, id: strawberry.ID, reason: str) -> ApplicationPayload:
+    async def application_withdraw(
+        self, info: Info, id: strawberry.ID, reason: str,
+        withdrawn_on: date | None = None,
+    ) -> ApplicationPayload:
         ctx = info.context
 
         async def body():
+            on = not_future(withdrawn_on or today(), ["withdrawnOn"])
             app = await _get(info, Application, id, "Application", Capability.RECRUITMENT)
             if app.status in (S.PUBLISHED, S.WITHDRAWN):
                 raise Problem("STEP_OUT_OF_ORDER", ["id"], missing_step=None, zh=f"申请当前状态为{app.status.value}，不能撤回",
@@ -446,7 +484,7 @@ class RecruitmentMutation:
             before = snapshot(app)
             app.status, app.withdrawn_reason = S.WITHDRAWN, reason.strip()
             await app.save()
-            await _event(info, app, "WITHDRAW", today(), reason.strip())
+            await _event(info, app, "WITHDRAW", on, reason.strip())
             await audit(ctx, "applicationWithdraw", "Application", app.id, app.path, before, snapshot(app))
             return {"application": ApplicationType.of(app)}
 
@@ -457,7 +495,11 @@ class RecruitmentMutation:
         ctx = info.context
 
         async def body():
+            not_future(requested_on, ["requestedOn"])
             t = await _term_for(info, id)
+            if t.resignation_requested_on is not None:
+                raise Problem("RESIGNATION_PENDING", ["id"], zh=f"已于{t.resignation_requested_on}提出辞职，于{t.ended_on}离任",
+                              en=f"a resignation was requested on {t.resignation_requested_on}; the term ends on {t.ended_on}")
             values = await parameters_in_force(t.path, requested_on)
             earliest = earliest_resignation_end(requested_on, int(values["resignation_notice_months"]))
             end = ends_on or earliest
@@ -561,6 +603,7 @@ async def _app_step(
     ctx = info.context
 
     async def body():
+        not_future(on, [DATE_ARGS[step]])
         app = await _get(info, Application, gid, "Application", capability)
         before = snapshot(app)
         _advance(app, step)

@@ -6,6 +6,7 @@ from datetime import date
 import strawberry
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
+from tortoise.exceptions import IntegrityError
 
 from models.access import ApiKey, RoleGrant
 from models.parameters import PolicyParameter
@@ -19,9 +20,10 @@ from policy.tree import (
     CHAIN_NODES, LEAF_KINDS, allowed_child_kinds, can_hold, chain_children, default_chain, is_area_container,
     workstation_name,
 )
-from policy.tree_import import ExistingNode, validate_rows
+from policy.tree_import import ExistingNode, sibling_name_errors, validate_rows
 from resolvers.context import today
 from resolvers.errors import Denied, Problem, Problems
+from resolvers.locks import locked, violates
 from resolvers.mutations import audit, run, snapshot
 from resolvers.nodes import decode, fetcher
 from resolvers.rows import NODE_FIELDS, NodeRow, node_row
@@ -95,7 +97,22 @@ async def _check_code(district_id: int | None, code: str | None, exclude_id: int
     if exclude_id is not None:
         q = q.exclude(id=exclude_id)
     if await q.exists():
-        raise Problem("CODE_TAKEN", ["input", "code"], code=code)
+        raise Problem("CODE_TAKEN", ["input", "code"], value=code)
+
+
+async def _check_sibling_name(parent: Node, name: str, field: list[str], exclude_id: int | None = None) -> None:
+    """No two open nodes under one parent share a name (held by uq_node_open_sibling_name).
+    The parent's row is locked first, so concurrent requests naming its children queue up."""
+    await locked(Node, id=parent.id)
+    q = Node.filter(parent_id=parent.id, name=name, closed_on__isnull=True)
+    if exclude_id is not None:
+        q = q.exclude(id=exclude_id)
+    if await q.exists():
+        raise _name_taken(field, name, parent.name)
+
+
+def _name_taken(field: list[str], name: str, parent: str) -> Problem:
+    return Problem("NAME_TAKEN", field, zh=f"{parent}下已有名为“{name}”的下级", en=f"{parent} already has a child named {name!r}")
 
 
 async def create_node(
@@ -117,9 +134,16 @@ async def create_node(
     return node
 
 
-def _code_taken(code: str | None):
-    """Two requests racing for one code: the database's unique key refuses the second."""
-    return lambda exc: Problem("CODE_TAKEN", ["input", "code"], code=code or "")
+def _node_integrity(code: str | None, name: str | None, name_field: list[str]):
+    """Two requests racing for one code or one sibling name: the database's unique key refuses
+    the second, which gets the error a sequential request would."""
+    def problem(exc: IntegrityError) -> Problem:
+        if violates(exc, "uq_node_open_sibling_name"):
+            return _name_taken(name_field, name or "", "上级")
+        if "code" in str(exc):
+            return Problem("CODE_TAKEN", ["input", "code"], value=code or "")
+        raise exc
+    return problem
 
 
 async def _rewrite_paths(old: str, new: str) -> None:
@@ -192,6 +216,7 @@ class TreeMutation:
                 raise Problem("REQUIRED", ["input", "subdistrictKind"], label="镇街类型")
             _check_households(kind, input.households, "households", required=True)
             await _check_code(parent.district_id, input.code)
+            await _check_sibling_name(parent, input.name.strip(), ["input", "name"])
             node = await create_node(
                 parent, kind, input.name.strip(), code=input.code, address=input.address,
                 subdistrict_kind=input.subdistrict_kind if kind == NodeKind.SUBDISTRICT else None,
@@ -201,7 +226,8 @@ class TreeMutation:
             await audit(ctx, "treeNodeCreate", "Node", node.id, node.path, None, snapshot(node))
             return {"node": tree_node(_row(node))}
 
-        return await run(ctx, TreeNodePayload, TreeError, body, integrity=_code_taken(input.code))
+        return await run(ctx, TreeNodePayload, TreeError, body,
+                         integrity=_node_integrity(input.code, input.name.strip() if input.name else None, ["input", "name"]))
 
     @strawberry.mutation(description="Change a node's name, code, address, households or election-cycle end.")
     async def tree_node_update(self, info: Info, input: TreeNodeUpdateInput) -> TreeNodePayload:
@@ -213,6 +239,8 @@ class TreeMutation:
             if input.name is not None:
                 if not input.name.strip():
                     raise Problem("REQUIRED", ["input", "name"], label="名称")
+                if node.parent_id is not None and input.name.strip() != node.name and node.closed_on is None:
+                    await _check_sibling_name(await Node.get(id=node.parent_id), input.name.strip(), ["input", "name"], node.id)
                 node.name = input.name.strip()
             if input.code is not None:
                 await _check_code(node.district_id, input.code, node.id)
@@ -232,7 +260,8 @@ class TreeMutation:
             await audit(ctx, "treeNodeUpdate", "Node", node.id, node.path, before, snapshot(node))
             return {"node": tree_node(_row(node))}
 
-        return await run(ctx, TreeNodePayload, TreeError, body, integrity=_code_taken(input.code))
+        return await run(ctx, TreeNodePayload, TreeError, body,
+                         integrity=_node_integrity(input.code, input.name.strip() if input.name else None, ["input", "name"]))
 
     @strawberry.mutation(description="Move a node (with its subtree) under another parent that can hold it.")
     async def tree_node_move(self, info: Info, id: strawberry.ID, new_parent_id: strawberry.ID) -> TreeNodePayload:
@@ -252,6 +281,8 @@ class TreeMutation:
                     "WRONG_PARENT_KIND", ["newParentId"], child=KIND_ZH[node.kind], parent=KIND_ZH[parent.kind],
                     child_en=node.kind.value.lower(), parent_en=parent.kind.value.lower(),
                 )
+            if node.closed_on is None:
+                await _check_sibling_name(parent, node.name, ["newParentId"], node.id)
             before = snapshot(node)
             old_path, new_path = node.path, f"{parent.path}{node.id}/"
             depth_shift = parent.depth + 1 - node.depth
@@ -268,7 +299,7 @@ class TreeMutation:
             await audit(ctx, "treeNodeMove", "Node", node.id, node.path, before, snapshot(node))
             return {"node": tree_node(_row(node))}
 
-        return await run(ctx, TreeNodePayload, TreeError, body)
+        return await run(ctx, TreeNodePayload, TreeError, body, integrity=_node_integrity(None, None, ["newParentId"]))
 
     @strawberry.mutation(description="Close a node (history is kept). Its children must be closed first.")
     async def tree_node_close(self, info: Info, id: strawberry.ID, closed_on: date | None = None) -> TreeNodePayload:
@@ -276,6 +307,7 @@ class TreeMutation:
 
         async def body():
             node = await node_for(info, id, "id", Capability.TREE_WRITE)
+            node = await locked(Node, id=node.id)  # a concurrent close waits and then finds it closed
             if node.parent_id is not None:
                 parent = await Node.get(id=node.parent_id)
                 ctx.viewer.require(Capability.TREE_WRITE, parent.path)
@@ -302,6 +334,7 @@ class TreeMutation:
 
         async def body():
             node = await node_for(info, input.id, "id", Capability.TREE_WRITE)
+            node = await locked(Node, id=node.id)  # a concurrent switch waits and then finds the new chain
             if node.kind not in CHAIN_NODES:
                 raise Problem("NOT_A_CHAIN_NODE", ["input", "id"])
             to_chain = Chain(input.chain)
@@ -380,6 +413,8 @@ class TreeMutation:
 
         async def body():
             area = await _area_for(info, id)
+            if area.closed_on is not None:
+                raise Problem("ALREADY_CLOSED", ["id"], name=area.name, on=area.closed_on)
             if await BuildingHead.filter(service_area_id=area.id, status=TermStatus.ACTIVE).exists():
                 raise Problem("AREA_HAS_HEADS", ["id"])
             area.closed_on = closed_on or today()
@@ -416,6 +451,14 @@ class TreeMutation:
             }
             by_code = {r["code"]: r["id"] for r in existing_rows}
             specs, errors = validate_rows(rows, existing)
+            if not errors:
+                # the district's row is locked: concurrent imports and creations in it queue up
+                await locked(Node, id=district.id)
+                parent_ids = {None: district.id, **{c: by_code[c] for c in {s.parent_code for s in specs} if c in by_code}}
+                taken: dict[str | None, set[str]] = {}
+                for code, pk in parent_ids.items():
+                    taken[code] = set(await Node.filter(parent_id=pk, closed_on__isnull=True).values_list("name", flat=True))
+                errors = sibling_name_errors(specs, taken)
             if errors:
                 raise Problems([
                     Problem(e.code, ["file"], zh=e.message_zh, en=e.message_en, row=e.row, column=e.column)
@@ -448,12 +491,20 @@ class TreeMutation:
                          "codes": [n.code for n in created]})
             return {"created": len(created), "nodes": [tree_node(_row(n)) for n in created[:100]]}
 
-        return await run(ctx, TreeImportPayload, TreeImportError, body)
+        def import_integrity(exc: IntegrityError) -> Problem:
+            # a concurrent request took a name or a code between the check and the write
+            if violates(exc, "uq_node_open_sibling_name"):
+                return Problem("NAME_TAKEN", ["file"], zh="同一上级下已有同名的下级（并发写入），请重新导入",
+                               en="a parent already has a child of that name (written concurrently): import again")
+            return Problem("CODE_EXISTS", ["file"], zh="编码已被使用（并发写入），请重新导入",
+                           en="a code is already used (written concurrently): import again")
+
+        return await run(ctx, TreeImportPayload, TreeImportError, body, integrity=import_integrity)
 
 
 async def _area_for(info: Info, gid: str) -> ServiceArea:
     pk = decode(gid, "id", ("ServiceArea",))
-    area = await ServiceArea.get_or_none(id=pk)
+    area = await locked(ServiceArea, id=pk)
     if area is None or not info.context.viewer.can_read(area.path):
         raise Denied()
     info.context.viewer.require(Capability.TREE_WRITE, area.path)

@@ -16,6 +16,7 @@ from policy.kinds import NodeKind, PlanStatus, StaffKind, StationHeadSource, Ter
 from policy.workstations import is_late, station_head_source_problem
 from resolvers.context import SHANGHAI, today
 from resolvers.errors import Denied, Problem
+from resolvers.locks import locked
 from resolvers.mutations import audit, run, snapshot
 from resolvers.nodes import decode, fetcher, register
 from resolvers.rows import ancestor_ids
@@ -53,7 +54,7 @@ async def fetch_campaign(info: Info, pk: int):
 
 
 async def _workstation_for(info: Info, gid: str, capability: Capability) -> Workstation:
-    w = await Workstation.get_or_none(id=decode(gid, "id", ("Workstation",)))
+    w = await locked(Workstation, id=decode(gid, "id", ("Workstation",)))
     if w is None or not info.context.viewer.can_read(w.path):
         raise Denied()
     info.context.viewer.require(capability, w.path)
@@ -146,6 +147,9 @@ class WorkstationMutation:
 
         async def body():
             community = await node_for(info, community_id, "communityId", Capability.WORKSTATION_WRITE, ("Community", "Village"))
+            # one plan per community: the community's row is locked, so a concurrent submission
+            # waits and then revises the plan this one created
+            await locked(Node, id=community.id)
             plan = await WorkstationPlan.get_or_none(community_id=community.id)
             before = snapshot(plan)
             if plan is None:
@@ -177,11 +181,11 @@ class WorkstationMutation:
         ctx = info.context
 
         async def body():
-            w = await Workstation.get_or_none(id=decode(input.workstation_id, ["input", "workstationId"], ("Workstation",)))
+            w = await locked(Workstation, id=decode(input.workstation_id, ["input", "workstationId"], ("Workstation",)))
             if w is None or not ctx.viewer.can_read(w.path):
                 raise Denied()
             ctx.viewer.require(Capability.STATION_HEAD_APPOINT, w.path)
-            person = await Person.get_or_none(id=decode(input.person_id, ["input", "personId"], ("Person",)))
+            person = await locked(Person, id=decode(input.person_id, ["input", "personId"], ("Person",)))
             if person is None or not ctx.viewer.can_read(person.path):
                 raise Denied()
             for f, label in (("letter_number", "聘书编号"), ("filing_reference", "备案号")):
@@ -221,7 +225,7 @@ class WorkstationMutation:
         ctx = info.context
 
         async def body():
-            a = await StationHeadAppointment.get_or_none(id=decode(id, "id", ("StationHeadAppointment",)))
+            a = await locked(StationHeadAppointment, id=decode(id, "id", ("StationHeadAppointment",)))
             if a is None or not ctx.viewer.can_read(a.path):
                 raise Denied()
             ctx.viewer.require(Capability.STATION_HEAD_APPOINT, a.path)
@@ -244,7 +248,7 @@ async def _plan_step(info: Info, gid: str, capability: Capability, from_status: 
     ctx = info.context
 
     async def body():
-        plan = await WorkstationPlan.get_or_none(id=decode(gid, "id", ("WorkstationPlan",)))
+        plan = await locked(WorkstationPlan, id=decode(gid, "id", ("WorkstationPlan",)))
         if plan is None or not ctx.viewer.can_read(plan.path):
             raise Denied()
         ctx.viewer.require(capability, plan.path)

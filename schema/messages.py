@@ -7,7 +7,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "REQUIRED": ("{label}不能为空", "{label} is required"),
     "INVALID_ID": ("无效的编号：{value}", "not a valid ID: {value}"),
     "WRONG_PARENT_KIND": ("{child}不能隶属于{parent}", "a {child_en} cannot be placed under a {parent_en}"),
-    "CODE_TAKEN": ("编码“{code}”在本区已被使用", "code {code!r} is already used in this district"),
+    "CODE_TAKEN": ("编码“{value}”在本区已被使用", "code {value!r} is already used in this district"),
     "NEGATIVE_HOUSEHOLDS": ("户数不能为负数", "households cannot be negative"),
     "HOUSEHOLDS_NOT_ALLOWED": ("只有楼栋和村民小组有户数", "only buildings and village groups have households"),
     "HAS_OPEN_CHILDREN": ("{name}下还有{count}个未撤销的下级，不能撤销", "{name} still has {count} open children"),

@@ -292,6 +292,9 @@ class RecruitmentErrorCode(Enum):
     RESIGNATION_TOO_EARLY = "RESIGNATION_TOO_EARLY"
     NOT_AT_TERM_END = "NOT_AT_TERM_END"
     WRONG_REASON = "WRONG_REASON"
+    FUTURE_DATE = "FUTURE_DATE"
+    ALREADY_SERVING = "ALREADY_SERVING"
+    RESIGNATION_PENDING = "RESIGNATION_PENDING"
 
 
 @error_codes(RecruitmentErrorCode)
@@ -339,10 +342,31 @@ class JudgementInput:
     note: str = ""
 
 
+@strawberry.enum(description="Why a signature of a resident nomination does not count.")
+class RecruitmentWarningCode(Enum):
+    SIGNER_DUPLICATE = "SIGNER_DUPLICATE"
+    SIGNER_IS_NOMINEE = "SIGNER_IS_NOMINEE"
+    SIGNER_OTHER_BUILDING = "SIGNER_OTHER_BUILDING"
+    SIGNER_UNKNOWN = "SIGNER_UNKNOWN"
+
+
+@strawberry.type(description="Something accepted but not counted, e.g. a signature of a resident nomination.")
+class RecruitmentWarning(UserError):
+    code: RecruitmentWarningCode
+
+    @classmethod
+    def of(cls, w, locale: str) -> "RecruitmentWarning":
+        """From a policy.nomination.SignerWarning; ``field`` names the signer's index in signerIds."""
+        return cls(code=RecruitmentWarningCode(w.code), field=["input", "signerIds", str(w.index)],
+                   message=w.message_en if locale == "en" else w.message_zh)
+
+
 @strawberry.type
 class ApplicationPayload:
     application: Application | None = None
     errors: list[RecruitmentError] = strawberry.field(default_factory=list)
+    warnings: list[RecruitmentWarning] = strawberry.field(
+        default_factory=list, description="Signatures that do not count (the nomination stands when enough do).")
 
 
 @strawberry.type

@@ -298,6 +298,7 @@ class TreeErrorCode(Enum):
     NOT_IN_CONTAINER = "NOT_IN_CONTAINER"
     AREA_HAS_HEADS = "AREA_HAS_HEADS"
     INVALID_DATE_ORDER = "INVALID_DATE_ORDER"
+    NAME_TAKEN = "NAME_TAKEN"
 
 
 @error_codes(TreeErrorCode)
@@ -378,6 +379,7 @@ class TreeImportErrorCode(Enum):
     UNREADABLE = "UNREADABLE"
     TOO_LARGE = "TOO_LARGE"
     NOT_FOUND = "NOT_FOUND"
+    NAME_TAKEN = "NAME_TAKEN"
 
 
 @error_codes(TreeImportErrorCode)

@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [('grassroots', '0002_recruitment')]
+    dependencies = [('grassroots', '0003_integrity')]
 
     initial = False
 
