@@ -20,7 +20,7 @@ from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from grassroots import db
 from grassroots.ide import graphiql_html, static_routes
 from grassroots.settings import Settings
-from resolvers.context import build_context
+from schema.context import build_context
 from schema.schema import build_schema
 from workers import queue
 from workers.broadcast import Broadcaster

@@ -21,10 +21,12 @@ from policy.access import Capability, can_grant, can_issue_key, missing_capabili
 from policy.login import LoginLimits
 from policy.privacy import hide_recruitment_details, mask_person, person_access, recruitment_details_visible
 from policy.kinds import PARTNER_ROLES, Role
-from resolvers.context import SHANGHAI, hash_secret, today
+from resolvers.clock import SHANGHAI, today
+from resolvers.viewer import hash_secret
 from resolvers.errors import Denied, Problem, Unauthenticated
 from resolvers.locks import locked
-from resolvers.mutations import audit, run, snapshot, to_error
+from resolvers.uow import audit, snapshot
+from schema.payloads import run, to_error
 from resolvers.privacy import access_for
 from resolvers.nodes import decode, fetcher
 from resolvers.parameters import parameter_rows_for
@@ -253,7 +255,7 @@ class AccessMutation:
             token = secrets.token_urlsafe(32)
             expires = datetime.now(SHANGHAI) + timedelta(hours=settings.token_ttl_hours)
             await AuthToken.create(user_id=user.id, token_hash=hash_secret(token), expires_at=expires)
-            from resolvers.context import viewer_from_token
+            from resolvers.viewer import viewer_from_token
 
             ctx.viewer = await viewer_from_token(token)
             scope = min((g.path for g in ctx.viewer.grants), key=len, default="/")

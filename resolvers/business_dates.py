@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from resolvers.context import today
+from resolvers.clock import today
 from resolvers.errors import Problem
 
 

@@ -22,7 +22,8 @@ from models.tree import Node
 from policy.kinds import NodeKind
 from policy.calendar import UnknownYearError, WorkingDayCalendar, YearArrangement, seed_arrangements
 from resolvers.errors import Denied, Problem, Problems
-from resolvers.mutations import audit, run, snapshot, to_error
+from resolvers.uow import audit, snapshot
+from schema.payloads import run, to_error
 from schema.calendar import (
     CalendarError, NoticeWindow as NoticeWindowType, NoticeWindowResult, WorkingDayYear as WorkingDayYearType,
     WorkingDayYearPayload, WorkingDayYearSetInput, WorkingDayYearSource,

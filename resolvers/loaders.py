@@ -21,7 +21,8 @@ from policy.kinds import NodeKind, TermStatus
 from policy.rollup import Figures, Leaf, Station, Target, ancestor_paths, area_key, roll_up
 from policy.tree import LEAF_KINDS
 from policy.workstations import set_up_status
-from resolvers.context import Viewer, today
+from resolvers.clock import today
+from resolvers.viewer import Viewer
 from resolvers.rows import NODE_FIELDS, NodeRow, ancestor_ids, node_row
 
 

@@ -6,7 +6,7 @@ after locking the row it is about: on PostgreSQL ``SELECT ... FOR UPDATE`` makes
 concurrent request wait until the first one commits, and its check then sees the
 committed state and fails as it would have one request later. SQLite serialises
 writers anyway (tortoise drops FOR UPDATE there). Call these inside the mutation's
-transaction only (``resolvers.mutations.run``).
+unit of work only (``resolvers.uow.unit_of_work``).
 
 The "at most one" rules that a unique index can hold are in
 models/migrations/0003_integrity.py; ``violates`` tells which one refused a write.

@@ -17,10 +17,11 @@ from policy.dates import term_end
 from policy.idnumber import IdNumberError, mask_id_number, parse_id_number
 from policy.kinds import NodeKind, StaffKind, TermStatus
 from policy.tree import LEAF_KINDS, head_kind
-from resolvers.context import today
+from resolvers.clock import today
 from resolvers.errors import Denied, Problem
 from resolvers.locks import locked, violates
-from resolvers.mutations import audit, run, snapshot
+from resolvers.uow import audit, snapshot
+from schema.payloads import run
 from resolvers.nodes import decode, fetcher, register
 from resolvers.parameters import parameters_in_force
 from resolvers.tree import TREE_TYPES, node_for

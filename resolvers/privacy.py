@@ -13,7 +13,8 @@ from models.recruitment import BuildingHead
 from models.workstations import StationHeadAppointment
 from policy.kinds import TermStatus
 from policy.privacy import PersonAccess, decided_without_places, person_access
-from resolvers.context import Viewer, today
+from resolvers.clock import today
+from resolvers.viewer import Viewer
 
 
 def _active_staff() -> Q:

@@ -26,11 +26,12 @@ from policy.recruitment import STEP_ZH, ApplicationStatus, Channel, ObjectionSta
 from policy.terms import EndReason, earliest_resignation_end, renewal_opens_on, renewed_term_start
 from policy.tree import head_kind
 from resolvers.business_dates import not_future
-from resolvers.context import SHANGHAI, today
+from resolvers.clock import SHANGHAI, today
 from resolvers.errors import Denied, Problem, Problems
 from resolvers.loaders import compute_area_rollups
 from resolvers.locks import locked, violates
-from resolvers.mutations import audit, run, snapshot
+from resolvers.uow import audit, snapshot
+from schema.payloads import run
 from resolvers.nodes import decode, register
 from resolvers.parameters import parameters_in_force
 from resolvers.tree import node_for

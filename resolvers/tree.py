@@ -21,10 +21,11 @@ from policy.tree import (
     workstation_name,
 )
 from policy.tree_import import ExistingNode, sibling_name_errors, validate_rows
-from resolvers.context import today
+from resolvers.clock import today
 from resolvers.errors import Denied, Problem, Problems
 from resolvers.locks import locked, violates
-from resolvers.mutations import audit, run, snapshot
+from resolvers.uow import audit, snapshot
+from schema.payloads import run
 from resolvers.nodes import decode, fetcher
 from resolvers.rows import NODE_FIELDS, NodeRow, node_row
 from schema.common import Connection, paginate

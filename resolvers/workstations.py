@@ -14,10 +14,11 @@ from models.workstations import StationHeadAppointment, Workstation, Workstation
 from policy.access import Capability
 from policy.kinds import NodeKind, PlanStatus, StaffKind, StationHeadSource, TermStatus
 from policy.workstations import is_late, station_head_source_problem
-from resolvers.context import SHANGHAI, today
+from resolvers.clock import SHANGHAI, today
 from resolvers.errors import Denied, Problem
 from resolvers.locks import locked
-from resolvers.mutations import audit, run, snapshot
+from resolvers.uow import audit, snapshot
+from schema.payloads import run
 from resolvers.nodes import decode, fetcher, register
 from resolvers.rows import ancestor_ids
 from resolvers.tree import node_for

@@ -55,7 +55,7 @@ class Person(Node):
 
     @classmethod
     def of(cls, p, access: PersonAccess) -> "Person":
-        from resolvers.context import today
+        from resolvers.clock import today
 
         v = mask_person({f: getattr(p, f) for f in ("id_number", "phone", "birth_date", "gender", "residence_id")},
                         full=access.full, on=today())
@@ -70,7 +70,7 @@ class Person(Node):
 
     @strawberry.field(description="Completed years today (given to every reader, also when personal data is masked).")
     def age(self) -> int:
-        from resolvers.context import today
+        from resolvers.clock import today
 
         return age_on(self.born, today())
 

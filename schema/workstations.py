@@ -76,7 +76,7 @@ class Workstation(Node):
     @strawberry.field
     def four_haves(self) -> FourHaves:
         w = self.raw
-        from resolvers.context import today
+        from resolvers.clock import today
 
         on = today()
         dates = (w.office_on, w.sign_on, w.equipment_on, w.rules_on)  # type: ignore[attr-defined]
@@ -85,7 +85,7 @@ class Workstation(Node):
 
     @strawberry.field
     async def status(self, info: Info) -> SetUpStatus:
-        from resolvers.context import today
+        from resolvers.clock import today
 
         w = self.raw
         c = await info.context.loaders.campaign.load(self.campaign_id) if self.campaign_id else None

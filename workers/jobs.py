@@ -14,7 +14,7 @@ async def ping(ctx: dict[str, Any]) -> dict[str, Any]:
 async def workstation_deadline_check(ctx: dict[str, Any]) -> dict[str, int]:
     """Daily: count workstations late on either campaign deadline (the roll-ups show which)."""
     from policy.workstations import is_late
-    from resolvers.context import today
+    from resolvers.clock import today
     from models.workstations import Workstation
 
     on = today()
@@ -30,7 +30,7 @@ async def end_due_terms(ctx: dict[str, Any]) -> dict[str, int]:
     a term already ended is not touched again)."""
     from tortoise.transactions import in_transaction
 
-    from resolvers.context import today
+    from resolvers.clock import today
     from resolvers.recruitment import end_due_terms as end_terms
 
     async with in_transaction():

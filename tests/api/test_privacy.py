@@ -13,7 +13,7 @@ from models.workstations import StationHeadAppointment, Workstation, Workstation
 from policy.idnumber import parse_id_number
 from policy.kinds import HeadKind, Role, StaffKind, StationHeadSource, TermStatus
 from policy.recruitment import ApplicationStatus, Channel
-from resolvers.context import SHANGHAI
+from resolvers.clock import SHANGHAI
 from schema.common import to_global_id
 from tests.factory import PASSWORD, build_world, gid, id_number
 

@@ -33,7 +33,7 @@ from models.workstations import StationHeadAppointment, Workstation, Workstation
 from policy.idnumber import parse_id_number
 from policy.kinds import HeadKind, NodeKind, Role, StaffKind, TermStatus
 from policy.recruitment import ApplicationStatus as S, Channel
-from resolvers.context import today
+from resolvers.clock import today
 from resolvers.tree import create_node
 from schema.common import to_global_id
 from tests.factory import PASSWORD, World, build_world, gid, id_number

@@ -200,7 +200,7 @@ async def _published_head(api):
 async def test_resignation_needs_two_months_and_frees_the_seat(api):
     w, officer, area_id, term_id = await _published_head(api)
     from policy.dates import add_months
-    from resolvers.context import today
+    from resolvers.clock import today
     from resolvers.recruitment import end_due_terms
 
     q = "mutation($id: ID!, $r: Date!, $e: Date){ buildingHeadResign(id: $id, requestedOn: $r, endsOn: $e){ term { status endedOn } errors { code message } } }"

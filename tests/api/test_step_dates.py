@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from models.recruitment import Application, ApplicationEvent, BuildingHead, Objection
 from policy.recruitment import ApplicationStatus as S
-from resolvers.context import today
+from resolvers.clock import today
 from schema.common import to_global_id
 from tests.api.test_races import application, area, campaign, person, term
 from tests.factory import PASSWORD, build_world, gid

@@ -1,12 +1,11 @@
-"""The per-request context: who is calling (and what they may do), the locale, and
-fresh DataLoaders (never shared between requests)."""
+"""The caller of an operation: a user (bearer token), a partner (API key), anonymous, or the
+system itself (``SYSTEM``, for scheduled jobs) — and what it may do where."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q
 
@@ -14,15 +13,7 @@ from models.access import ApiKey, AuthToken, RoleGrant, User
 from policy.access import Capability, Grant, can, scope_paths
 from policy.kinds import Role
 from resolvers.errors import Denied, Unauthenticated
-from schema.messages import locale_from
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def today() -> date:
-    """The business date, in Asia/Shanghai."""
-    return datetime.now(SHANGHAI).date()
-
+from resolvers.clock import SHANGHAI, today  # noqa: F401 - today re-exported for older imports
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
@@ -36,23 +27,24 @@ class Viewer:
     grants: tuple[Grant, ...] = ()
     credential_error: str | None = None  # credentials were sent but are invalid, expired or revoked
     system_admin: bool = False  # owns what every district shares (the working-day calendar)
+    system: bool = False  # the system itself: scheduled jobs, which may do everything everywhere
 
     @property
     def authenticated(self) -> bool:
-        return self.user_id is not None or self.api_key_id is not None
+        return self.system or self.user_id is not None or self.api_key_id is not None
 
     def can(self, capability: Capability, path: str) -> bool:
-        return can(self.grants, capability, path)
+        return self.system or can(self.grants, capability, path)
 
     def require_authenticated(self) -> None:
         if not self.authenticated:
             raise Unauthenticated(self.credential_error)
 
     def can_pii(self, path: str) -> bool:
-        return can(self.grants, Capability.PERSON_PII, path)
+        return self.can(Capability.PERSON_PII, path)
 
     def can_read(self, path: str) -> bool:
-        return can(self.grants, Capability.READ, path)
+        return self.can(Capability.READ, path)
 
     def require(self, capability: Capability, path: str) -> None:
         if not self.authenticated:
@@ -65,7 +57,7 @@ class Viewer:
         query goes through here, so anonymous callers are refused in one place)."""
         if not self.authenticated:
             raise Unauthenticated(self.credential_error)
-        paths = scope_paths(self.grants, capability)
+        paths = self.scope_paths(capability)
         if not paths:
             return Q(id=-1)
         q = Q(**{f"{field_name}__startswith": paths[0]})
@@ -74,10 +66,12 @@ class Viewer:
         return q
 
     def scope_paths(self, capability: Capability = Capability.READ) -> list[str]:
-        return scope_paths(self.grants, capability)
+        return ["/"] if self.system else scope_paths(self.grants, capability)
 
 
 ANONYMOUS = Viewer()
+#: The caller of scheduled jobs: audited as "system", allowed everything.
+SYSTEM = Viewer(label="system", system=True)
 
 
 async def viewer_from_headers(headers: Any, *, touch: bool = True) -> Viewer:
@@ -119,59 +113,3 @@ async def viewer_from_api_key(key: str, *, touch: bool = True) -> Viewer:
     if touch:
         await ApiKey.filter(id=row.id).update(last_used_at=datetime.now(SHANGHAI))
     return Viewer(api_key_id=row.id, label=f"apikey:{row.prefix}", grants=(Grant(row.role, row.node_id, row.path),))
-
-
-@dataclass
-class Context:
-    viewer: Viewer
-    locale: str
-    loaders: Any  # resolvers.loaders.Loaders, created per request
-    request: Any = None
-    response: Any = None
-    broadcaster: Any = None  # workers.broadcast.Broadcaster
-    connection_params: dict[str, Any] | None = None  # websocket: the connection_init payload
-    changes: list[dict[str, Any]] = field(default_factory=list)  # published once the transaction commits
-    extras: dict[str, Any] = field(default_factory=dict)
-
-    async def authenticate_websocket(self) -> Viewer:
-        """Subscriptions authenticate in the connection phase, from the connection_init payload."""
-        from resolvers.loaders import Loaders
-
-        headers = {str(k).lower(): v for k, v in (self.connection_params or {}).items()}
-        self.viewer = await viewer_from_headers(headers)
-        self.loaders = Loaders(self.viewer)
-        if "accept-language" in headers:
-            self.locale = locale_from(headers["accept-language"])
-        return self.viewer
-
-    async def recheck_websocket(self) -> Viewer:
-        """A live subscription's credential, checked again (Denied once the token is revoked or
-        expired, the user deactivated or the key revoked); grants are re-read as well."""
-        params = self.connection_params
-        if params is None and self.request is not None:  # not a websocket: the request's own headers
-            params = dict(self.request.headers)
-        headers = {str(k).lower(): v for k, v in (params or {}).items()}
-        viewer = await viewer_from_headers(headers, touch=False)
-        if not viewer.authenticated:
-            raise Unauthenticated()
-        self.viewer = viewer
-        return viewer
-
-
-async def build_context(request: Any, response: Any = None) -> Context:
-    from resolvers.loaders import Loaders
-
-    headers = dict(request.headers) if request is not None else {}
-    try:
-        viewer = await viewer_from_headers(headers)
-    except Denied as exc:  # bad credentials: every field that needs a caller says so
-        viewer = Viewer(credential_error=exc.message)
-    app = getattr(request, "app", None)
-    return Context(
-        viewer=viewer,
-        locale=locale_from(headers.get("accept-language")),
-        loaders=Loaders(viewer),
-        request=request,
-        response=response,
-        broadcaster=getattr(getattr(app, "state", None), "broadcaster", None),
-    )

@@ -1,4 +1,5 @@
-"""Error messages in Simplified Chinese (default) and English, by error code."""
+"""The one message catalogue: every error code's Chinese (default) and English text, with named
+parameters. Payload errors, GraphQL-level errors and job outcomes all render through ``render``."""
 from __future__ import annotations
 
 CATALOG: dict[str, tuple[str, str]] = {
