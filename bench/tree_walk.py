@@ -51,7 +51,7 @@ from policy.seats import required_heads  # noqa: E402
 from policy.tree import default_chain, workstation_name  # noqa: E402
 from resolvers.viewer import Viewer  # noqa: E402
 from schema.context import Context  # noqa: E402
-from resolvers.loaders import Loaders  # noqa: E402
+from schema.loaders import Loaders  # noqa: E402
 from resolvers.tree import create_node  # noqa: E402
 from schema.schema import build_schema  # noqa: E402
 

@@ -28,7 +28,7 @@ from resolvers.locks import locked
 from resolvers.uow import audit, snapshot
 from schema.payloads import run, to_error
 from resolvers.privacy import access_for
-from resolvers.nodes import decode, fetcher
+from schema.nodes import decode, fetcher
 from resolvers.parameters import parameter_rows_for
 from resolvers.rows import ancestor_ids
 from resolvers.throttle import count_attempt, forget_attempt

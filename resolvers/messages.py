@@ -2,7 +2,7 @@
 parameters. Payload errors, GraphQL-level errors and job outcomes all render through ``render``."""
 from __future__ import annotations
 
-CATALOG: dict[str, tuple[str, str]] = {
+_SHARED: dict[str, tuple[str, str]] = {
     "NOT_FOUND": ("找不到{what}", "{what} not found"),
     "FORBIDDEN": ("无权在此范围内执行该操作", "not allowed in this scope"),
     "REQUIRED": ("{label}不能为空", "{label} is required"),
@@ -51,6 +51,42 @@ CATALOG: dict[str, tuple[str, str]] = {
     "IMPORT_INVALID": ("导入文件有{count}处错误，未写入任何数据", "the import file has {count} errors; nothing was written"),
     "IMPORT_FILE": ("{detail}", "{detail_en}"),
     "ALREADY_REVOKED": ("已撤销", "already revoked"),
+}
+
+# graphql: codes raised by that domain's operations (kept apart so domains edit their own part)
+_GRAPHQL: dict[str, tuple[str, str]] = {
+}
+
+# tree: codes raised by that domain's operations (kept apart so domains edit their own part)
+_TREE: dict[str, tuple[str, str]] = {
+}
+
+# people: codes raised by that domain's operations (kept apart so domains edit their own part)
+_PEOPLE: dict[str, tuple[str, str]] = {
+}
+
+# workstations: codes raised by that domain's operations (kept apart so domains edit their own part)
+_WORKSTATIONS: dict[str, tuple[str, str]] = {
+}
+
+# access: codes raised by that domain's operations (kept apart so domains edit their own part)
+_ACCESS: dict[str, tuple[str, str]] = {
+}
+
+# calendar: codes raised by that domain's operations (kept apart so domains edit their own part)
+_CALENDAR: dict[str, tuple[str, str]] = {
+}
+
+# recruitment: codes raised by that domain's operations (kept apart so domains edit their own part)
+_RECRUITMENT: dict[str, tuple[str, str]] = {
+}
+
+# jobs: codes raised by that domain's operations (kept apart so domains edit their own part)
+_JOBS: dict[str, tuple[str, str]] = {
+}
+
+CATALOG: dict[str, tuple[str, str]] = {
+    **_SHARED, **_GRAPHQL, **_TREE, **_PEOPLE, **_WORKSTATIONS, **_ACCESS, **_CALENDAR, **_RECRUITMENT, **_JOBS,
 }
 
 

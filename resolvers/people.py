@@ -22,7 +22,7 @@ from resolvers.errors import Denied, Problem
 from resolvers.locks import locked, violates
 from resolvers.uow import audit, snapshot
 from schema.payloads import run
-from resolvers.nodes import decode, fetcher, register
+from schema.nodes import decode, fetcher, register
 from resolvers.parameters import parameters_in_force
 from resolvers.tree import TREE_TYPES, node_for
 from schema.common import Connection, Edge, paginate

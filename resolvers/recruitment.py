@@ -28,11 +28,11 @@ from policy.tree import head_kind
 from resolvers.business_dates import not_future
 from resolvers.clock import SHANGHAI, today
 from resolvers.errors import Denied, Problem, Problems
-from resolvers.loaders import compute_area_rollups
+from resolvers.batches import compute_area_rollups
 from resolvers.locks import locked, violates
 from resolvers.uow import audit, snapshot
 from schema.payloads import run
-from resolvers.nodes import decode, register
+from schema.nodes import decode, register
 from resolvers.parameters import parameters_in_force
 from resolvers.tree import node_for
 from schema.recruitment import (

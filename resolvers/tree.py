@@ -26,7 +26,7 @@ from resolvers.errors import Denied, Problem, Problems
 from resolvers.locks import locked, violates
 from resolvers.uow import audit, snapshot
 from schema.payloads import run
-from resolvers.nodes import decode, fetcher
+from schema.nodes import decode, fetcher
 from resolvers.rows import NODE_FIELDS, NodeRow, node_row
 from schema.common import Connection, paginate
 from schema.tree import (

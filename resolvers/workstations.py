@@ -19,7 +19,7 @@ from resolvers.errors import Denied, Problem
 from resolvers.locks import locked
 from resolvers.uow import audit, snapshot
 from schema.payloads import run
-from resolvers.nodes import decode, fetcher, register
+from schema.nodes import decode, fetcher, register
 from resolvers.rows import ancestor_ids
 from resolvers.tree import node_for
 from schema.common import Connection, paginate

@@ -15,7 +15,7 @@ from resolvers.viewer import Viewer, viewer_from_headers
 class Context:
     viewer: Viewer
     locale: str
-    loaders: Any  # resolvers.loaders.Loaders, created per request
+    loaders: Any  # schema.loaders.Loaders, created per request
     request: Any = None
     response: Any = None
     broadcaster: Any = None  # workers.broadcast.Broadcaster
@@ -24,7 +24,7 @@ class Context:
 
     async def authenticate_websocket(self) -> Viewer:
         """Subscriptions authenticate in the connection phase, from the connection_init payload."""
-        from resolvers.loaders import Loaders
+        from schema.loaders import Loaders
 
         headers = {str(k).lower(): v for k, v in (self.connection_params or {}).items()}
         self.viewer = await viewer_from_headers(headers)
@@ -48,7 +48,7 @@ class Context:
 
 
 async def build_context(request: Any, response: Any = None) -> Context:
-    from resolvers.loaders import Loaders
+    from schema.loaders import Loaders
 
     headers = dict(request.headers) if request is not None else {}
     try:

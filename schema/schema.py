@@ -10,7 +10,7 @@ from strawberry.types import Info
 from resolvers.access import AccessMutation, AccessQuery
 from resolvers.calendar import CalendarMutation, CalendarQuery
 from resolvers.changes import Subscription
-from resolvers.nodes import resolve_node
+from schema.nodes import resolve_node
 from resolvers.people import PeopleMutation, PeopleQuery
 from resolvers.recruitment import RecruitmentMutation, RecruitmentQuery
 from resolvers.tree import TreeMutation, TreeQuery

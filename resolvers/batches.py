@@ -1,4 +1,4 @@
-"""Per-request DataLoaders: each turns a batch of keys into one set-based query, so the
+"""Batch loads: each turns a batch of keys into one set-based query, so the
 number of SQL statements of a tree query grows with its depth, not with its nodes."""
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from strawberry.dataloader import DataLoader
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
@@ -127,42 +126,28 @@ async def compute_rollups(nodes: Sequence[NodeRow], *, whole_subtree: bool = Fal
     return roll_up(targets.values(), leaves, areas, active, stations, per_head)
 
 
-class Loaders:
-    """Created afresh for every request (a loader shared across requests leaks data)."""
+class Batches:
+    """The set-based loads behind the per-request DataLoaders (schema/loaders.py): each takes a
+    batch of keys and answers, in the same order, with plain rows — one statement per batch.
+    Created afresh for every request (the roll-up memo below is the request's own)."""
 
     def __init__(self, viewer: Viewer) -> None:
         self.viewer = viewer
-        self.node = DataLoader(self._nodes)
-        self.children = DataLoader(self._children)
         self._figures: dict[int, Figures] = {}  # roll-ups of this request, filled a subtree at a time
         self._inflight: list[tuple[list[str], asyncio.Event]] = []
-        self.rollup = DataLoader(self._rollups, cache_key_fn=lambda n: n.id)
-        self.workstation_by_compound = DataLoader(self._workstations)
-        self.station_head = DataLoader(self._station_heads)
-        self.person = DataLoader(self._people)
-        self.person_places = DataLoader(self._person_places)
-        self.areas_by_container = DataLoader(self._areas)
-        self.area = DataLoader(self._area_by_id)
-        self.active_terms_by_area = DataLoader(self._terms_by_area)
-        self.terms_by_person = DataLoader(self._terms_by_person)
-        self.staff_roles_by_person = DataLoader(self._staff_roles)
-        self.appointments_by_person = DataLoader(self._appointments_by_person)
-        self.chain_changes = DataLoader(self._chain_changes)
-        self.campaign = DataLoader(self._campaigns)
-        self.area_rollup = DataLoader(self._area_rollups)
 
-    async def _nodes(self, ids: list[int]) -> list[NodeRow | None]:
+    async def nodes(self, ids: list[int]) -> list[NodeRow | None]:
         found = await load_node_rows(ids)
         return [found.get(i) for i in ids]
 
-    async def _children(self, parent_ids: list[int]) -> list[list[NodeRow]]:
+    async def children(self, parent_ids: list[int]) -> list[list[NodeRow]]:
         rows = await Node.filter(parent_id__in=parent_ids).order_by("id").values(*NODE_FIELDS)
         grouped: dict[int, list[NodeRow]] = defaultdict(list)
         for r in rows:
             grouped[r["parent_id"]].append(node_row(r))
         return [grouped.get(p, []) for p in parent_ids]
 
-    async def _rollups(self, nodes: list[NodeRow]) -> list[Figures]:
+    async def rollups(self, nodes: list[NodeRow]) -> list[Figures]:
         # a deeper level may ask while a subtree above it is still being computed: wait for that
         # computation instead of repeating it (keeps the statement count fixed per query shape)
         for roots, done in list(self._inflight):
@@ -179,77 +164,77 @@ class Loaders:
                 self._inflight.remove(entry)
         return [self._figures[n.id] for n in nodes]
 
-    async def _workstations(self, compound_ids: list[int]) -> list[Any]:
+    async def workstations(self, compound_ids: list[int]) -> list[Any]:
         rows = {w.compound_id: w for w in await Workstation.filter(compound_id__in=compound_ids)}
         return [rows.get(c) for c in compound_ids]
 
-    async def _station_heads(self, workstation_ids: list[int]) -> list[Any]:
+    async def station_heads(self, workstation_ids: list[int]) -> list[Any]:
         rows = {
             a.workstation_id: a
             for a in await StationHeadAppointment.filter(active_workstation_id__in=workstation_ids)
         }
         return [rows.get(w) for w in workstation_ids]
 
-    async def _people(self, ids: list[int]) -> list[Any]:
+    async def people(self, ids: list[int]) -> list[Any]:
         rows = {p.id: p for p in await Person.filter(id__in=ids)}
         return [rows.get(i) for i in ids]
 
-    async def _person_places(self, person_ids: list[int]) -> list[list[str]]:
+    async def person_places(self, person_ids: list[int]) -> list[list[str]]:
         from resolvers.privacy import load_places
 
         places = await load_places(person_ids)
         return [places.get(p, []) for p in person_ids]
 
-    async def _areas(self, container_ids: list[int]) -> list[list[Any]]:
+    async def areas(self, container_ids: list[int]) -> list[list[Any]]:
         grouped: dict[int, list[Any]] = defaultdict(list)
         for a in await ServiceArea.filter(container_id__in=container_ids).order_by("id"):
             grouped[a.container_id].append(a)
         return [grouped.get(c, []) for c in container_ids]
 
-    async def _area_by_id(self, ids: list[int]) -> list[Any]:
+    async def area_by_id(self, ids: list[int]) -> list[Any]:
         rows = {a.id: a for a in await ServiceArea.filter(id__in=ids)}
         return [rows.get(i) for i in ids]
 
-    async def _terms_by_area(self, area_ids: list[int]) -> list[list[Any]]:
+    async def terms_by_area(self, area_ids: list[int]) -> list[list[Any]]:
         grouped: dict[int, list[Any]] = defaultdict(list)
         for t in await BuildingHead.filter(service_area_id__in=area_ids, status=TermStatus.ACTIVE).order_by("id"):
             grouped[t.service_area_id].append(t)
         return [grouped.get(a, []) for a in area_ids]
 
-    async def _terms_by_person(self, person_ids: list[int]) -> list[list[Any]]:
+    async def terms_by_person(self, person_ids: list[int]) -> list[list[Any]]:
         grouped: dict[int, list[Any]] = defaultdict(list)
         for t in await BuildingHead.filter(person_id__in=person_ids).order_by("id"):
             grouped[t.person_id].append(t)
         return [grouped.get(p, []) for p in person_ids]
 
-    async def _staff_roles(self, person_ids: list[int]) -> list[list[Any]]:
+    async def staff_roles(self, person_ids: list[int]) -> list[list[Any]]:
         grouped: dict[int, list[Any]] = defaultdict(list)
         for r in await StaffRole.filter(person_id__in=person_ids).order_by("id"):
             grouped[r.person_id].append(r)
         return [grouped.get(p, []) for p in person_ids]
 
-    async def _appointments_by_person(self, person_ids: list[int]) -> list[list[Any]]:
+    async def appointments_by_person(self, person_ids: list[int]) -> list[list[Any]]:
         grouped: dict[int, list[Any]] = defaultdict(list)
         for a in await StationHeadAppointment.filter(person_id__in=person_ids).order_by("id"):
             grouped[a.person_id].append(a)
         return [grouped.get(p, []) for p in person_ids]
 
-    async def _chain_changes(self, node_ids: list[int]) -> list[list[Any]]:
+    async def chain_changes(self, node_ids: list[int]) -> list[list[Any]]:
         grouped: dict[int, list[Any]] = defaultdict(list)
         for c in await ChainChange.filter(node_id__in=node_ids).order_by("id"):
             grouped[c.node_id].append(c)
         return [grouped.get(n, []) for n in node_ids]
 
-    async def _area_rollups(self, keys: list[tuple[int, str]]) -> list[Figures]:
+    async def area_rollups(self, keys: list[tuple[int, str]]) -> list[Figures]:
         figures = await compute_area_rollups(keys)
         return [figures[k[0]] for k in keys]
 
-    async def _campaigns(self, ids: list[int]) -> list[Any]:
+    async def campaigns(self, ids: list[int]) -> list[Any]:
         rows = {c.id: c for c in await WorkstationCampaign.filter(id__in=ids)}
         return [rows.get(i) for i in ids]
 
 
-__all__ = ["Loaders", "compute_rollups", "load_node_rows", "prefix_q", "NodeKind"]
+__all__ = ["Batches", "compute_rollups", "compute_area_rollups", "load_node_rows", "prefix_q"]
 
 
 async def compute_area_rollups(keys: Sequence[tuple[int, str]]) -> dict[int, Figures]:
