@@ -12,12 +12,14 @@ from typing import Any
 
 import orjson
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
 from grassroots import db
+from grassroots.bodylimit import BodySizeLimit
 from grassroots.ide import graphiql_html, static_routes
 from grassroots.settings import Settings
 from resolvers.context import build_context
@@ -112,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         *static_routes(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(
+        BodySizeLimit, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes)])
     app.state.settings = settings
     return app
