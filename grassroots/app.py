@@ -58,7 +58,7 @@ class GrassrootsGraphQL(GraphQL):
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
-    schema = build_schema(production=settings.production)
+    schema = build_schema(production=settings.production, timeout_seconds=settings.execution_timeout_seconds)
     graphql = GrassrootsGraphQL(
         schema,
         keep_alive=True,

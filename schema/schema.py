@@ -48,15 +48,40 @@ CONCRETE_TYPES = [
 ]
 
 
-def build_schema(*, production: bool = False, max_cost: int = 2_000_000) -> strawberry.Schema:
-    return strawberry.Schema(
+class GrassrootsSchema(strawberry.Schema):
+    """The schema, with a time limit on every operation executed over HTTP: past
+    ``timeout_seconds`` the operation is cancelled (a mutation's transaction rolls back)
+    and the answer is one error with ``extensions.code = "TIMEOUT"``."""
+
+    timeout_seconds: float | None = None
+
+    async def execute(self, *args, **kwargs):  # type: ignore[override]
+        if not self.timeout_seconds:
+            return await super().execute(*args, **kwargs)
+        try:
+            return await asyncio.wait_for(super().execute(*args, **kwargs), self.timeout_seconds)
+        except TimeoutError:
+            from graphql import GraphQLError
+            from strawberry.types import ExecutionResult
+
+            limit = self.timeout_seconds
+            return ExecutionResult(data=None, errors=[GraphQLError(
+                f"the operation took longer than {limit:g} s and was stopped; ask for less (smaller pages, fewer fields)",
+                extensions={"code": "TIMEOUT", "limit": limit})])
+
+
+def build_schema(*, production: bool = False, max_cost: int = 2_000_000,
+                 timeout_seconds: float | None = 30.0) -> strawberry.Schema:
+    schema = GrassrootsSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=CONCRETE_TYPES,
-        extensions=build_extensions(production=production, max_cost=max_cost),
+        extensions=build_extensions(production=production, max_cost=max_cost, list_bounds=True),
         config=StrawberryConfig(disable_field_suggestions=production),
     )
+    schema.timeout_seconds = timeout_seconds
+    return schema
 
 
 def sdl() -> str:
