@@ -145,7 +145,7 @@ LIST_BOUNDS: dict[str, int] = {
     "filings": 50,
     "seats": 200,
     "applications": 100,
-    "districts": 20,
+    "districts": 2,  # a deployment serves one new district (tests and migrations may hold two)
     "scopeRoots": 50,
 }
 DEFAULT_LIST_BOUND = 100

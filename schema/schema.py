@@ -70,7 +70,7 @@ class GrassrootsSchema(strawberry.Schema):
                 extensions={"code": "TIMEOUT", "limit": limit})])
 
 
-def build_schema(*, production: bool = False, max_cost: int = 2_000_000,
+def build_schema(*, production: bool = False, max_cost: int = 3_000_000,
                  timeout_seconds: float | None = 30.0) -> strawberry.Schema:
     schema = GrassrootsSchema(
         query=Query,
