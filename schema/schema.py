@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import decimal
 
 import strawberry
 from strawberry.schema.config import StrawberryConfig
@@ -31,7 +32,7 @@ class Query(TreeQuery, PeopleQuery, WorkstationQuery, AccessQuery, CalendarQuery
         if len(ids) > 100:
             from graphql import GraphQLError
 
-            raise GraphQLError("at most 100 ids")
+            raise GraphQLError("`ids` takes at most 100 IDs", extensions={"code": "BAD_USER_INPUT", "field": "ids"})
         return list(await asyncio.gather(*(resolve_node(info, i) for i in ids)))  # one batched load per type
 
 
@@ -48,6 +49,25 @@ CONCRETE_TYPES = [
 ]
 
 
+def _finite_decimal(value: object) -> decimal.Decimal:
+    """Decimal inputs are plain finite numbers (no NaN, Infinity or 1e999999 exponents)."""
+    from strawberry.exceptions import StrawberryGraphQLError
+
+    text = str(value).strip() if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+    try:
+        number = decimal.Decimal(text) if text is not None and len(text) <= 40 else None
+    except decimal.DecimalException:
+        number = None
+    if number is None or not number.is_finite() or abs(number.adjusted()) > 20:
+        raise StrawberryGraphQLError(f"Value cannot represent a Decimal: {str(value)[:40]!r}; expected a finite "
+                                     "decimal number such as \"87.5\"", extensions={"code": "BAD_USER_INPUT"})
+    return number
+
+
+FiniteDecimal = strawberry.scalar(
+    name="Decimal", description="Decimal (fixed-point)", serialize=str, parse_value=_finite_decimal)
+
+
 class GrassrootsSchema(strawberry.Schema):
     """The schema, with a time limit on every operation executed over HTTP: past
     ``timeout_seconds`` the operation is cancelled (a mutation's transaction rolls back)
@@ -56,6 +76,25 @@ class GrassrootsSchema(strawberry.Schema):
     timeout_seconds: float | None = None
 
     async def execute(self, *args, **kwargs):  # type: ignore[override]
+        """Execute with the time limit, refuse NUL / unpaired surrogates first, and mask what
+        a client may not see (schema.errors)."""
+        from strawberry.types import ExecutionResult
+
+        from schema.errors import mask_errors, refuse_bad_text
+
+        query = args[0] if args else kwargs.get("query")
+        variables = args[1] if len(args) > 1 else kwargs.get("variable_values")
+        context = args[2] if len(args) > 2 else kwargs.get("context_value")
+        locale = getattr(context, "locale", "zh")
+        bad = refuse_bad_text(query, variables if isinstance(variables, dict) else None)
+        if bad is not None:
+            return ExecutionResult(data=None, errors=[bad])
+        result = await self._execute_with_time_limit(*args, **kwargs)
+        if result.errors:
+            result.errors = mask_errors(result.errors, locale)
+        return result
+
+    async def _execute_with_time_limit(self, *args, **kwargs):
         if not self.timeout_seconds:
             return await super().execute(*args, **kwargs)
         try:
@@ -78,7 +117,7 @@ def build_schema(*, production: bool = False, max_cost: int = 3_000_000,
         subscription=Subscription,
         types=CONCRETE_TYPES,
         extensions=build_extensions(production=production, max_cost=max_cost, list_bounds=True),
-        config=StrawberryConfig(disable_field_suggestions=production),
+        config=StrawberryConfig(disable_field_suggestions=production, scalar_map={decimal.Decimal: FiniteDecimal}),
     )
     schema.timeout_seconds = timeout_seconds
     return schema
