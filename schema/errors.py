@@ -32,6 +32,8 @@ _BAD_ESCAPE = re.compile(
     r"\\u0000|\\u\{0+\}|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
     r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}",
 )
+# strawberry's scalar parsers append the Python exception's text ("Invalid isoformat string: …")
+_PARSER_TEXT = re.compile(r'(Value cannot represent a \w+: ".*")\. [^"]*$', re.S)
 _LENGTH = re.compile(r"^(?P<field>\w+): Length of .* (?P<length>\d+) > (?P<max>\d+)$", re.S)
 
 
@@ -92,6 +94,8 @@ def mask_error(error: GraphQLError, locale: str = "zh") -> GraphQLError:
     from resolvers.errors import Problem
 
     message = error.message
+    if error.path is None:
+        message = _PARSER_TEXT.sub(r"\1.", message)
     if isinstance(original, Problem):
         message = _problem_message(original, locale)
         extensions["code"] = original.code

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import decimal
 
 import strawberry
@@ -64,6 +65,34 @@ def _finite_decimal(value: object) -> decimal.Decimal:
     return number
 
 
+def _plain_parser(type_name: str, parse, example: str):
+    """A date/time parser whose error names the expected form, not Python's exception text."""
+    from strawberry.exceptions import StrawberryGraphQLError
+
+    def parse_value(value: object):
+        if isinstance(value, str) and len(value) <= 40:
+            try:
+                return parse(value)
+            except (ValueError, OverflowError):
+                pass
+        raise StrawberryGraphQLError(f"Value cannot represent a {type_name}: expected e.g. \"{example}\"",
+                                     extensions={"code": "BAD_USER_INPUT"})
+
+    return parse_value
+
+
+def _datetime(text: str) -> datetime.datetime:
+    import dateutil.parser
+
+    return dateutil.parser.isoparse(text)
+
+
+PlainDate = strawberry.scalar(name="Date", description="Date (isoformat)", serialize=lambda v: v.isoformat(),
+                              parse_value=_plain_parser("Date", datetime.date.fromisoformat, "2026-03-01"))
+PlainDateTime = strawberry.scalar(name="DateTime", description="Date with time (isoformat)",
+                                  serialize=lambda v: v.isoformat(),
+                                  parse_value=_plain_parser("DateTime", _datetime, "2026-03-01T09:30:00+08:00"))
+
 FiniteDecimal = strawberry.scalar(
     name="Decimal", description="Decimal (fixed-point)", serialize=str, parse_value=_finite_decimal)
 
@@ -117,7 +146,8 @@ def build_schema(*, production: bool = False, max_cost: int = 3_000_000,
         subscription=Subscription,
         types=CONCRETE_TYPES,
         extensions=build_extensions(production=production, max_cost=max_cost, list_bounds=True),
-        config=StrawberryConfig(disable_field_suggestions=production, scalar_map={decimal.Decimal: FiniteDecimal}),
+        config=StrawberryConfig(disable_field_suggestions=production, scalar_map={
+            decimal.Decimal: FiniteDecimal, datetime.date: PlainDate, datetime.datetime: PlainDateTime}),
     )
     schema.timeout_seconds = timeout_seconds
     return schema

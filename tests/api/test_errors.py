@@ -10,7 +10,7 @@ import pytest
 
 from tests.factory import PASSWORD, build_world, gid, id_number
 
-RAW = re.compile(r"Traceback|sqlite|asyncpg|psycopg|int64|codec|InvalidOperation|invalid literal|"
+RAW = re.compile(r"Traceback|isoformat|sqlite|asyncpg|psycopg|int64|codec|InvalidOperation|invalid literal|"
                  r"object has no attribute|duplicate key|Length of|too complex|byte sequence|decimal\.", re.I)
 
 
@@ -134,9 +134,11 @@ async def test_graphql_errors_all_carry_a_code(api):
         "query($n: Int!){ treeNodes(first: $n){ totalCount } }": "BAD_USER_INPUT",
         '{ treeNodes(first: 1, after: "zz") { totalCount } }': "BAD_USER_INPUT",
         "{ treeNodes(first: 1000) { totalCount } }": "BAD_USER_INPUT",
+        'mutation { applicationNoticePost(id: "x", postedOn: "soon") { errors { code } } }': "BAD_USER_INPUT",
+        'mutation($d: Date!) { applicationNoticePost(id: "x", postedOn: $d) { errors { code } } }': "BAD_USER_INPUT",
     }
     for query, code in cases.items():
-        body = await admin.raw(query)
+        body = await admin.raw(query, {"d": "soon"} if "$d" in query else None)
         assert check_clean(body)[0]["extensions"]["code"] == code, (query, body)
 
 
