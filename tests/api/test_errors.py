@@ -158,3 +158,13 @@ async def test_unexpected_exceptions_become_internal_with_an_id_in_the_log(api, 
     assert error_id in error["message"] and "secret_thing" not in str(body)
     logged = [r for r in caplog.records if error_id in r.getMessage()]
     assert logged and logged[0].exc_info and "secret_thing" in str(logged[0].exc_info[1])
+
+
+async def test_a_bad_id_in_a_query_argument_is_a_typed_not_found(api):
+    await build_world()
+    admin = await api.as_user("admin", PASSWORD)
+    for query in ('{ recruitmentCampaigns(communityId: "bad") { id } }', '{ policyParameters(nodeId: "bad") { key } }'):
+        body = await admin.raw(query, lang="en")
+        [error] = check_clean(body)
+        assert error["extensions"]["code"] == "NOT_FOUND", body
+        assert error["message"] != "NOT_FOUND" and "not found" in error["message"]
