@@ -100,6 +100,38 @@ def login(base: str) -> str:
     return r.json()["data"]["sessionCreate"]["token"]
 
 
+ID_QUERY = """{
+  treeNodes(first: 100) { nodes { id } }
+  people(first: 100) { nodes { id staffRoles { id } buildingHeadTerms { id } } }
+  workstations(first: 50) { nodes { id } }
+  recruitmentCampaigns { id seats { applications { id objections { id } } } }
+  apiKeys { id }
+}"""
+
+
+def real_ids(base: str, token: str) -> list[str]:
+    """Global IDs of the demo's objects, so that generated requests reach past 'not found'."""
+    import requests
+
+    r = requests.post(f"{base}/graphql", json={"query": ID_QUERY}, headers={"Authorization": f"Bearer {token}"},
+                      timeout=60)
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "id" and isinstance(item, str):
+                    found.append(item)
+                else:
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(r.json().get("data"))
+    return sorted(set(found))
+
+
 def problems(response, request_text: str = "") -> list[str]:
     """What is wrong with one response (empty: fine). Raw-text patterns that the request
     itself contains (a generated string echoed in a validation message) do not count."""
@@ -140,6 +172,11 @@ def fuzz(base: str, token: str, seconds: float, max_examples: int) -> tuple[int,
     datetimes = st.one_of(st.datetimes().map(lambda d: d.isoformat()), st.text(max_size=30))
     schemathesis.graphql.scalar("DateTime", datetimes.map(nodes.String))
     schemathesis.graphql.scalar("JSON", st.text(max_size=30).map(nodes.String))
+    ids = real_ids(base, token)
+    if ids:  # mostly real IDs of the demo's objects, sometimes anything
+        schemathesis.graphql.scalar("ID", st.one_of(st.sampled_from(ids), st.sampled_from(ids), st.sampled_from(ids),
+                                                    st.text(max_size=20)).map(nodes.String))
+    print(f"  {len(ids)} real IDs")
     headers = {"Authorization": f"Bearer {token}"}
     schema = schemathesis.graphql.from_url(f"{base}/graphql", headers=headers, timeout=30)
     operations = [result.ok() for result in schema.get_all_operations()]
