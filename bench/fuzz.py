@@ -100,21 +100,19 @@ def login(base: str) -> str:
     return r.json()["data"]["sessionCreate"]["token"]
 
 
-ID_QUERY = """{
-  treeNodes(first: 100) { nodes { id } }
-  people(first: 100) { nodes { id staffRoles { id } buildingHeadTerms { id } } }
-  workstations(first: 50) { nodes { id } }
-  recruitmentCampaigns { id seats { applications { id objections { id } } } }
-  apiKeys { id }
-}"""
+ID_QUERIES = [
+    "{ treeNodes(first: 100) { nodes { id } } }",
+    "{ people(first: 100) { nodes { id staffRoles { id } buildingHeadTerms { id } } } }",
+    "{ workstations(first: 50) { nodes { id } } }",
+    "{ recruitmentCampaigns { id seats { applications { id } } } }",
+    "{ apiKeys { id } }",
+]
 
 
 def real_ids(base: str, token: str) -> list[str]:
     """Global IDs of the demo's objects, so that generated requests reach past 'not found'."""
     import requests
 
-    r = requests.post(f"{base}/graphql", json={"query": ID_QUERY}, headers={"Authorization": f"Bearer {token}"},
-                      timeout=60)
     found: list[str] = []
 
     def walk(value: object) -> None:
@@ -128,7 +126,13 @@ def real_ids(base: str, token: str) -> list[str]:
             for item in value:
                 walk(item)
 
-    walk(r.json().get("data"))
+    for query in ID_QUERIES:
+        r = requests.post(f"{base}/graphql", json={"query": query}, headers={"Authorization": f"Bearer {token}"},
+                          timeout=60)
+        body = r.json()
+        if body.get("errors"):
+            print(f"  ID query failed: {body['errors'][0]}")
+        walk(body.get("data"))
     return sorted(set(found))
 
 
