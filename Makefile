@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test schema migrate demo worker clean
+.PHONY: run test fuzz schema migrate demo worker clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -27,6 +27,20 @@ test: $(STAMP)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL) and Redis ($${TEST_REDIS_URL:-embedded})"; \
 	  GRASSROOTS_TEST_BACKEND=postgres $(BIN)/python -m pytest $(DB_TESTS); \
+	fi
+
+# Fuzzing (not part of `make test`): schemathesis sends generated queries and mutations for
+# FUZZ_SECONDS on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set (that database is
+# DROPPED and recreated). Fails on any 5xx, error without extensions.code, or raw database /
+# Python text in a response. See bench/fuzz.py.
+FUZZ_SECONDS ?= 180
+
+fuzz: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[fuzz]"
+	$(BIN)/python bench/fuzz.py --seconds $(FUZZ_SECONDS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  $(BIN)/python bench/fuzz.py --seconds $(FUZZ_SECONDS) --database-url "$$TEST_DATABASE_URL" \
+	    $${TEST_REDIS_URL:+--redis-url "$$TEST_REDIS_URL"}; \
 	fi
 
 schema: $(STAMP)

@@ -12,12 +12,14 @@ from typing import Any
 
 import orjson
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 
 from grassroots import db
+from grassroots.bodylimit import BodySizeLimit
 from grassroots.ide import graphiql_html, static_routes
 from grassroots.settings import Settings
 from schema.context import build_context
@@ -136,7 +138,7 @@ class GrassrootsGraphQL(GraphQL):
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
-    schema = build_schema(production=settings.production)
+    schema = build_schema(production=settings.production, timeout_seconds=settings.execution_timeout_seconds)
     graphql = GrassrootsGraphQL(
         schema,
         keep_alive=True,
@@ -190,6 +192,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     if not settings.production:  # production serves the API only: no IDE, its assets or a page leading there
         routes += [Route("/", home), *static_routes()]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(
+        BodySizeLimit, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes)])
     app.state.settings = settings
     return app

@@ -38,6 +38,9 @@ class Settings:
     login_attempts_per_address: int = 30
     login_window_seconds: int = 900
     embedded_worker: bool = True  # run the arq worker inside the web process
+    max_body_bytes: int = 1024 * 1024  # JSON request bodies (GRASSROOTS_MAX_BODY_BYTES)
+    max_upload_bytes: int = 10 * 1024 * 1024 + 64 * 1024  # multipart uploads (GRASSROOTS_MAX_UPLOAD_BYTES)
+    execution_timeout_seconds: float = 30.0  # one GraphQL operation (GRASSROOTS_EXECUTION_TIMEOUT_SECONDS)
     channel_prefix: str | None = None  # None: derived from the database URL and the Redis database
 
     @property
@@ -64,6 +67,11 @@ class Settings:
             "login_attempts_per_address": int(os.environ.get("GRASSROOTS_LOGIN_ATTEMPTS_PER_ADDRESS", "30")),
             "login_window_seconds": int(os.environ.get("GRASSROOTS_LOGIN_WINDOW_SECONDS", "900")),
         }
+        for key, env, kind in (("max_body_bytes", "GRASSROOTS_MAX_BODY_BYTES", int),
+                               ("max_upload_bytes", "GRASSROOTS_MAX_UPLOAD_BYTES", int),
+                               ("execution_timeout_seconds", "GRASSROOTS_EXECUTION_TIMEOUT_SECONDS", float)):
+            if os.environ.get(env):
+                values[key] = kind(os.environ[env])
         if "embedded_worker" not in overrides:
             values["embedded_worker"] = os.environ.get("GRASSROOTS_EMBEDDED_WORKER", "1") != "0"
         values.update(overrides)

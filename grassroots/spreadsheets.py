@@ -24,6 +24,12 @@ this module only turns the uploaded bytes into
 - XLSX (also .xlsm): first worksheet, cached values (``data_only``: formulas give
   the value Excel last computed); whole-number floats such as ``120.0`` become
   ``"120"``. A legacy .xls file is refused with a hint to save it as .xlsx.
+- Bounds (both formats): at most ``MAX_ROWS`` rows (blank rows and the header
+  count) and ``MAX_COLUMNS`` columns. Reading stops at the first row past the
+  bound (``TOO_MANY_ROWS``) or the first non-blank cell past the last column
+  (``TOO_MANY_COLUMNS``); an XLSX file is read as a stream, row by row, and its
+  cells are never expanded beyond ``MAX_COLUMNS``, so a small file that claims a
+  cell in column XFD or a row 1,000,000 costs no more than its bytes.
 """
 from __future__ import annotations
 
@@ -38,6 +44,10 @@ from collections.abc import Iterable, Iterator
 from policy.tree_import import COLUMN_LABELS, COLUMNS
 
 Table = Iterator[tuple[int, list[str]]]
+
+#: Largest import: rows (header and blank rows included) and columns read from a file.
+MAX_ROWS = 20_000
+MAX_COLUMNS = 50
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("code", "kind", "name", "parent_code")
 
@@ -117,17 +127,78 @@ def _decode(content: bytes) -> str:
     )
 
 
+def too_many_rows() -> ImportFileError:
+    return ImportFileError(
+        "TOO_MANY_ROWS",
+        f"文件超过{MAX_ROWS}行的上限（空行也计入），请拆分后分批导入",
+        f"the file has more than {MAX_ROWS} rows (blank rows count); split it and import the parts",
+    )
+
+
+def too_many_columns(column: int) -> ImportFileError:
+    return ImportFileError(
+        "TOO_MANY_COLUMNS",
+        f"第{column}列有内容，超过{MAX_COLUMNS}列的上限，请删除多余的列",
+        f"column {column} has content, beyond the limit of {MAX_COLUMNS} columns; delete the extra columns",
+    )
+
+
+def _bounded(cells: list[str]) -> list[str]:
+    if len(cells) > MAX_COLUMNS:
+        for index in range(MAX_COLUMNS, len(cells)):
+            if cells[index]:
+                raise too_many_columns(index + 1)
+        del cells[MAX_COLUMNS:]
+    return cells
+
+
 def _csv_table(content: bytes) -> Table:
     text = _decode(content)
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    rows: list[tuple[int, list[str]]] = []
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            if number > MAX_ROWS:
+                raise too_many_rows()
+            rows.append((number, _bounded([_text(cell) for cell in record])))
     except csv.Error as exc:
         raise ImportFileError(
             "UNREADABLE", f"CSV 文件格式错误：{exc}", f"the CSV file is malformed: {exc}"
         ) from exc
-    return ((number, [_text(cell) for cell in record]) for number, record in enumerate(records, start=1))
+    return iter(rows)
+
+
+def _sheet_rows(sheet) -> Iterator[tuple[int, list[object]]]:
+    """Stream a read-only worksheet: (row number, values of columns 1..MAX_COLUMNS), missing
+    rows filled in, stopping at the first row past MAX_ROWS or non-blank cell past MAX_COLUMNS.
+    (openpyxl's own ``iter_rows`` pads every row to the widest column it meets and silently
+    drops what lies past ``max_col``; this reads the same XML stream with explicit bounds.)"""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    workbook = sheet.parent
+    expected = 1
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(source, sheet._shared_strings, data_only=workbook.data_only, epoch=workbook.epoch,
+                                 date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+        for number, cells in parser.parse():
+            if number > MAX_ROWS:
+                raise too_many_rows()
+            while expected < number:  # rows the file leaves out are blank
+                yield expected, []
+                expected += 1
+            values: list[object] = []
+            for cell in cells:
+                column, value = cell["column"], cell["value"]
+                if column > MAX_COLUMNS:
+                    if value is not None and _text(value):
+                        raise too_many_columns(column)
+                    continue
+                if column > len(values):
+                    values.extend([None] * (column - len(values)))
+                values[column - 1] = value
+            yield number, values
+            expected = number + 1
 
 
 def _xlsx_table(content: bytes) -> Table:
@@ -142,9 +213,8 @@ def _xlsx_table(content: bytes) -> Table:
             try:
                 if not workbook.worksheets:
                     raise ImportFileError("EMPTY_FILE", "工作簿中没有工作表", "the workbook has no worksheet")
-                sheet = workbook.worksheets[0]
-                sheet.reset_dimensions()  # some writers store wrong dimensions
-                for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+                sheet = workbook.worksheets[0]  # read-only: streamed, dimensions ignored
+                for number, values in _sheet_rows(sheet):
                     rows.append((number, [_text(value) for value in values]))
             finally:
                 workbook.close()

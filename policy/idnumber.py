@@ -27,10 +27,19 @@ _EARLIEST_BIRTH = date(1900, 1, 1)
 _SHANGHAI = timezone(timedelta(hours=8))
 
 
+#: First two digits of the region code (GB/T 2260 provinces, plus 71 Taiwan, 81 Hong Kong,
+#: 82 Macao, 83 residence permits for Taiwan residents).
+PROVINCE_CODES = frozenset({
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
+    "71", "81", "82", "83",
+})
+
+
 class IdNumberError(ValueError):
     """An ID number that is not a valid GB 11643-1999 number.
 
-    ``reason`` is one of "LENGTH", "CHARACTERS", "BIRTH_DATE", "CHECK_DIGIT".
+    ``reason`` is one of "LENGTH", "CHARACTERS", "REGION", "BIRTH_DATE", "CHECK_DIGIT".
     """
 
     def __init__(self, reason: str, message: str) -> None:
@@ -82,6 +91,10 @@ def parse_id_number(value: str, today: date | None = None) -> ResidentId:
         raise IdNumberError(
             "CHARACTERS",
             "An ID number is 17 digits followed by a digit or the letter X.",
+        )
+    if number[:2] not in PROVINCE_CODES or number[2:6] == "0000":
+        raise IdNumberError(
+            "REGION", f"The region code {number[:6]} in the ID number is not a real region."
         )
     raw_birth = number[6:14]
     try:

@@ -38,7 +38,7 @@ from schema.access import (
     PolicyParameterPayload, RoleEnum, RoleGrant as GrantType, SessionPayload, User as UserType, UserCreateInput,
     UserPayload, Viewer as ViewerType,
 )
-from schema.common import Connection, Edge, paginate, to_global_id
+from schema.common import Connection, Edge, audit_object_id, paginate, to_global_id
 
 MIN_PASSWORD = 10
 _DEFAULTS = Settings(database_url="", redis_url=None, data_dir=Path("."), production=False)
@@ -181,7 +181,7 @@ class AccessQuery:
         if object_type:
             q = q.filter(object_type=object_type)
         if object_id:
-            q = q.filter(object_id=int(object_id))
+            q = q.filter(object_id=audit_object_id(object_id))
         if since:
             q = q.filter(at__gte=since)
         if until:

@@ -25,7 +25,7 @@ from schema.payloads import run
 from schema.nodes import decode, fetcher, register
 from resolvers.parameters import parameters_in_force
 from resolvers.tree import TREE_TYPES, node_for
-from schema.common import Connection, Edge, paginate
+from schema.common import Connection, Edge, check_search, paginate
 from schema.people import (
     BuildingHeadTerm, BuildingHeadTermPayload, Person as PersonType, PersonCreateInput, PersonError, PersonPayload,
     PersonUpdateInput, StaffKindEnum, StaffRole as StaffRoleType, StaffRolePayload, people_of, person_by_id,
@@ -33,7 +33,7 @@ from schema.people import (
 from resolvers.privacy import readable_people_q
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
-ID_REASONS_ZH = {"LENGTH": "长度应为18位", "CHARACTERS": "含有非法字符", "BIRTH_DATE": "出生日期无效", "CHECK_DIGIT": "校验码不正确"}
+ID_REASONS_ZH = {"LENGTH": "长度应为18位", "CHARACTERS": "含有非法字符", "REGION": "地区码不存在", "BIRTH_DATE": "出生日期无效", "CHECK_DIGIT": "校验码不正确"}
 
 
 @fetcher("Person")
@@ -97,7 +97,7 @@ class PeopleQuery:
         v.require_authenticated()
         # on a register in scope, or holding a role at a place in scope: one statement
         q = Person.filter(readable_people_q(v))
-        if name_contains:
+        if check_search(name_contains, "nameContains"):
             q = q.filter(name__contains=name_contains)
         rows = await q.order_by("id").limit(5000)
         page = paginate(rows, first=first, after=after, last=last, before=before)

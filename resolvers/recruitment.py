@@ -312,7 +312,7 @@ class RecruitmentMutation:
     @strawberry.mutation(description="Interview / selection: panel talk and home visit, with a score.")
     async def application_interview(self, info: Info, id: strawberry.ID, interviewed_on: date, score: Decimal, notes: str = "") -> ApplicationPayload:
         async def apply(app: Application) -> str:
-            if not Decimal(0) <= score <= Decimal(100):
+            if not score.is_finite() or not Decimal(0) <= score <= Decimal(100):
                 raise Problem("REQUIRED", ["score"], zh="评分应在0到100之间", en="the score is between 0 and 100")
             app.interview_score, app.interview_notes = score, notes
             return f"{score}"

@@ -28,7 +28,7 @@ from resolvers.uow import audit, snapshot
 from schema.payloads import run
 from schema.nodes import decode, fetcher
 from resolvers.rows import NODE_FIELDS, NodeRow, node_row
-from schema.common import Connection, paginate
+from schema.common import Connection, paginate, check_search
 from schema.tree import (
     KIND_BY_TYPE_NAME, TYPE_NAMES, ChainChangeInput, NodeKindEnum, ServiceArea as ServiceAreaType,
     ServiceAreaInput, ServiceAreaPayload, TreeError, TreeImportError, TreeImportPayload, TreeNode,
@@ -187,7 +187,7 @@ class TreeQuery:
         q = Node.filter(v.scope_q())
         if kind is not None:
             q = q.filter(kind=kind)
-        if name_contains:
+        if check_search(name_contains, "nameContains"):
             q = q.filter(name__contains=name_contains)
         if not include_closed:
             q = q.filter(closed_on__isnull=True)

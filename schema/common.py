@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Sequence
 from typing import Generic, TypeVar
 
@@ -20,16 +21,46 @@ def to_global_id(type_name: str, pk: int) -> strawberry.ID:
     return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("="))
 
 
+MAX_PK = 2**31 - 1  # primary keys are 32-bit integers on every backend
+MAX_ID_LENGTH = 200
+MAX_SEARCH_LENGTH = 100
+_TYPE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}")
+_PK = re.compile(r"[1-9][0-9]{0,9}")
+
+
 def from_global_id(gid: str) -> tuple[str, int]:
-    """Decode a global ID; raises ValueError when it is not one of ours."""
+    """Decode a global ID; raises ValueError when it is not one of ours (a type name, ':',
+    and an ASCII decimal key from 1 to MAX_PK)."""
     try:
+        if not isinstance(gid, str) or len(gid) > MAX_ID_LENGTH or not gid.isascii():
+            raise ValueError
         raw = base64.urlsafe_b64decode(gid + "=" * (-len(gid) % 4)).decode()
         type_name, _, pk = raw.partition(":")
-        if not type_name or not pk.isdigit():
+        if not _TYPE_NAME.fullmatch(type_name) or not _PK.fullmatch(pk) or int(pk) > MAX_PK:
             raise ValueError
         return type_name, int(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValueError(f"not a valid ID: {gid!r}") from None
+        shown = gid[:40] + "…" if isinstance(gid, str) and len(gid) > 40 else gid
+        raise ValueError(f"not a valid ID: {shown!r}") from None
+
+
+def audit_object_id(value: str) -> int:
+    """An audit filter's object id: a number (1..MAX_PK) or a global ID."""
+    if re.fullmatch(r"[1-9][0-9]{0,9}", value) and int(value) <= MAX_PK:
+        return int(value)
+    try:
+        return from_global_id(value)[1]
+    except ValueError:
+        raise GraphQLError("`objectId` is a number or a global ID",
+                           extensions={"code": "BAD_USER_INPUT", "field": "objectId"}) from None
+
+
+def check_search(value: str | None, field: str) -> str | None:
+    """A text search argument: at most MAX_SEARCH_LENGTH characters (LIKE patterns stay small)."""
+    if value is not None and len(value) > MAX_SEARCH_LENGTH:
+        raise GraphQLError(f"`{field}` takes at most {MAX_SEARCH_LENGTH} characters, got {len(value)}",
+                           extensions={"code": "BAD_USER_INPUT", "field": field, "maxLength": MAX_SEARCH_LENGTH})
+    return value
 
 
 @strawberry.interface(description="An object with a global ID (Relay).")
@@ -73,15 +104,19 @@ def _offset(cursor: str | None) -> int | None:
         raw = base64.urlsafe_b64decode(cursor.encode()).decode()
         if not raw.startswith("o:"):
             raise ValueError
+        if not re.fullmatch(r"[0-9]{1,9}", raw[2:]):
+            raise ValueError
         return int(raw[2:])
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise GraphQLError(f"invalid cursor {cursor!r}") from None
+        raise GraphQLError("invalid cursor: pass a pageInfo cursor unchanged",
+                           extensions={"code": "BAD_USER_INPUT", "field": "cursor"}) from None
 
 
 def check_page_args(first: int | None, last: int | None) -> None:
     for name, value in (("first", first), ("last", last)):
         if value is not None and not 0 <= value <= MAX_PAGE:
-            raise GraphQLError(f"`{name}` must be between 0 and {MAX_PAGE}, got {value}")
+            raise GraphQLError(f"`{name}` must be between 0 and {MAX_PAGE}, got {value}",
+                               extensions={"code": "BAD_USER_INPUT", "field": name})
 
 
 def paginate(

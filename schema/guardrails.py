@@ -33,6 +33,12 @@ from typing import Any, ClassVar
 
 from graphql import (
     FieldNode,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLSchema,
+    ListValueNode,
+    get_named_type,
+    is_composite_type,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
@@ -115,6 +121,64 @@ def _page_size(field: FieldNode, cap: int) -> int | None:
     return max(sizes) if sizes else None
 
 
+#: Lists without ``first``/``last``: the most items each can hold, by field name (the
+#: resolvers return no more; see README "Limits"). ``Query.nodes(ids:)`` counts
+#: ``len(ids)`` for a literal list and 100 (its cap) for a variable; the ``edges`` and
+#: ``nodes`` of a connection count once (their connection field already multiplies);
+#: any other list of objects counts :data:`DEFAULT_LIST_BOUND`.
+LIST_BOUNDS: dict[str, int] = {
+    "errors": 20,
+    "serviceAreas": 200,
+    "members": 100,
+    "activeBuildingHeads": 20,
+    "buildingHeadTerms": 50,
+    "staffRoles": 50,
+    "stationHeadAppointments": 50,
+    "chainHistory": 50,
+    "grants": 50,
+    "signers": 50,
+    "judgements": 50,
+    "objections": 50,
+    "history": 100,
+    "eligibilityFailures": 20,
+    "violations": 20,
+    "filings": 50,
+    "seats": 200,
+    "applications": 100,
+    "districts": 2,  # a deployment serves one new district (tests and migrations may hold two)
+    "scopeRoots": 50,
+}
+DEFAULT_LIST_BOUND = 100
+MAX_IDS = 100
+
+
+def _list_bound(parent_name: str, field: FieldNode, cap: int) -> int:
+    name = field.name.value
+    if parent_name.endswith("Connection") and name in ("edges", "nodes"):
+        return 1
+    if name == "nodes" and parent_name in ("Query",):
+        for argument in field.arguments or ():
+            if argument.name.value == "ids":
+                value = argument.value
+                if isinstance(value, ListValueNode):
+                    return min(len(value.values), MAX_IDS)
+                return MAX_IDS if not hasattr(value, "value") else 1
+        return MAX_IDS
+    return LIST_BOUNDS.get(name, DEFAULT_LIST_BOUND)
+
+
+def _field_type(parent: Any, field: FieldNode) -> tuple[bool, Any]:
+    """(is a list, named type) of ``field`` on ``parent`` (a GraphQL type or None)."""
+    fields = getattr(parent, "fields", None)
+    definition = fields.get(field.name.value) if fields else None
+    if definition is None:
+        return False, None
+    type_ = definition.type
+    if isinstance(type_, GraphQLNonNull):
+        type_ = type_.of_type
+    return isinstance(type_, GraphQLList), get_named_type(type_)
+
+
 @dataclass(frozen=True)
 class QueryStats:
     """What a selection set asks for, with fragments expanded."""
@@ -129,7 +193,7 @@ class QueryStats:
 
 
 class _Frame:
-    __slots__ = ("aliases", "cost", "depth", "field", "fragment", "index", "multiplier", "selections")
+    __slots__ = ("aliases", "cost", "depth", "field", "fragment", "index", "multiplier", "selections", "type")
 
     def __init__(
         self,
@@ -138,8 +202,10 @@ class _Frame:
         field: FieldNode | None = None,
         multiplier: int = 1,
         fragment: str | None = None,
+        type_: Any = None,
     ) -> None:
         self.selections = selections
+        self.type = type_
         self.index = 0
         self.cost = self.depth = self.aliases = 0
         self.field = field
@@ -153,8 +219,14 @@ def query_stats(
     *,
     cap: int = CONNECTION_CAP,
     fragment_stats: dict[str, QueryStats] | None = None,
+    schema: GraphQLSchema | None = None,
+    root_type: Any = None,
 ) -> QueryStats:
     """Cost, depth and alias count of a selection set, fragments expanded.
+
+    With a ``schema`` (and the ``root_type`` of the selection set), a list field
+    without ``first``/``last`` multiplies the cost of its sub-selection by its bound
+    (:data:`LIST_BOUNDS`), so lists cannot hide their length from the estimate.
 
     Each fragment is analysed once and memoised (``fragment_stats``), so spreads
     of spreads cannot blow the analysis up exponentially; a spread that cycles
@@ -164,7 +236,7 @@ def query_stats(
     """
     memo: dict[str, QueryStats] = {} if fragment_stats is None else fragment_stats
     in_progress: set[str] = set()
-    stack = [_Frame(selection_set.selections)]
+    stack = [_Frame(selection_set.selections, type_=root_type)]
     while True:
         frame = stack[-1]
         if frame.index == len(frame.selections):
@@ -195,15 +267,23 @@ def query_stats(
                 frame.aliases += selection.alias is not None
             else:
                 size = _page_size(selection, cap)
+                child_type = None
+                if schema is not None:
+                    is_list, child_type = _field_type(frame.type, selection)
+                    if size is None and is_list and is_composite_type(child_type):
+                        size = _list_bound(getattr(frame.type, "name", ""), selection, cap)
                 stack.append(
                     _Frame(
                         selection.selection_set.selections,
                         field=selection,
                         multiplier=1 if size is None else size,
+                        type_=child_type,
                     )
                 )
         elif isinstance(selection, InlineFragmentNode):
-            stack.append(_Frame(selection.selection_set.selections))
+            condition = selection.type_condition
+            inline_type = schema.get_type(condition.name.value) if schema is not None and condition else frame.type
+            stack.append(_Frame(selection.selection_set.selections, type_=inline_type))
         elif isinstance(selection, FragmentSpreadNode):
             name = selection.name.value
             stats = memo.get(name)
@@ -213,7 +293,8 @@ def query_stats(
                 frame.depth = max(frame.depth, stats.depth)
             elif name not in in_progress and (fragment := get_fragment(name)) is not None:
                 in_progress.add(name)
-                stack.append(_Frame(fragment.selection_set.selections, fragment=name))
+                fragment_type = schema.get_type(fragment.type_condition.name.value) if schema is not None else None
+                stack.append(_Frame(fragment.selection_set.selections, fragment=name, type_=fragment_type))
 
 
 def query_cost(
@@ -235,12 +316,19 @@ class _DocumentStatsRule(ValidationRule):
         super().__init__(context)
         self._fragment_stats: dict[str, QueryStats] = {}
 
+    #: count lists at their bounds (LIST_BOUNDS); off for the generic limiter
+    typed: ClassVar[bool] = False
+
     def stats(self, node: OperationDefinitionNode) -> QueryStats:
+        schema = self.context.schema if self.typed else None
+        root_type = schema.get_root_type(node.operation) if schema is not None else None
         return query_stats(
             node.selection_set,
             self.context.get_fragment,
             cap=self.cap,
             fragment_stats=self._fragment_stats,
+            schema=schema,
+            root_type=root_type,
         )
 
     def enter_fragment_definition(self, *_args: Any) -> VisitorAction:
@@ -318,9 +406,11 @@ class AliasLimitRule(_DocumentStatsRule):
 
 # Rule classes are cached per limit: ValidationCache keys on the rule classes.
 @cache
-def cost_limit_rule(max_cost: int) -> type[CostLimitRule]:
-    """A :class:`CostLimitRule` subclass with this limit (the same class per limit)."""
-    return type(f"CostLimitRule_{max_cost}", (CostLimitRule,), {"max_cost": max_cost})
+def cost_limit_rule(max_cost: int, typed: bool = False) -> type[CostLimitRule]:
+    """A :class:`CostLimitRule` subclass with this limit (the same class per limit);
+    ``typed``: count lists without ``first``/``last`` at their bounds (LIST_BOUNDS)."""
+    return type(f"CostLimitRule_{max_cost}{'_typed' if typed else ''}", (CostLimitRule,),
+                {"max_cost": max_cost, "typed": typed})
 
 
 @cache
@@ -396,6 +486,7 @@ def build_extensions(
     max_aliases: int = 30,
     max_tokens: int = 4000,
     max_cost: int = 50000,
+    list_bounds: bool = False,
 ) -> list:
     """Extensions (classes / factories) for ``strawberry.Schema(extensions=...)``.
 
@@ -407,7 +498,7 @@ def build_extensions(
     rules: list[type[ValidationRule]] = [
         depth_limit_rule(max_depth),
         alias_limit_rule(max_aliases),
-        cost_limit_rule(max_cost),
+        cost_limit_rule(max_cost, list_bounds),
     ]
     if production:
         rules.append(NoSchemaIntrospectionCustomRule)

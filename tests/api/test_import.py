@@ -103,3 +103,76 @@ async def test_import_refuses_unreadable_files_and_other_scopes(api):
                                 files={"0": ("r.csv", EXAMPLE.read_bytes(), "text/csv")},
                                 headers={"Authorization": f"Bearer {officer.token}"})
     assert r.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+# --- import bombs: bounded, streamed reading ---------------------------------------------------
+
+def bomb_xlsx(extra_rows_xml: str) -> bytes:
+    """A real workbook (header + one good row) whose sheet XML gets ``extra_rows_xml`` appended:
+    a few bytes that claim cells far away (column XFD, row 1,048,576)."""
+    import zipfile
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["编码", "类型", "名称", "上级编码", "户数", "地址"])
+    sheet.append(["NT9", "新城", "西湖新城", "", "", ""])
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", extra_rows_xml.encode() + b"</sheetData>")
+                data = data.replace(b'<dimension ref="A1:F2"/>', b'<dimension ref="A1:XFD1048576"/>')
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+async def test_import_refuses_an_xlsx_with_cells_in_column_xfd(api):
+    from grassroots.spreadsheets import MAX_COLUMNS
+
+    w = await build_world()
+    admin = await api.as_user("admin", PASSWORD)
+    before = await Node.all().count()
+    cells = "".join(f'<row r="{r}"><c r="XFD{r}" t="inlineStr"><is><t>x</t></is></c></row>' for r in range(3, 3003))
+    content = bomb_xlsx(cells)
+    assert len(content) < 100_000
+    res = await upload(admin, gid(w.district), "bomb.xlsx", content, lang="en")
+    assert res["created"] == 0
+    assert [e["code"] for e in res["errors"]] == ["TOO_MANY_COLUMNS"]
+    assert "16384" in res["errors"][0]["message"] and str(MAX_COLUMNS) in res["errors"][0]["message"]
+    assert await Node.all().count() == before
+
+
+async def test_import_refuses_an_xlsx_reaching_past_the_row_bound(api):
+    from grassroots.spreadsheets import MAX_ROWS
+
+    w = await build_world()
+    admin = await api.as_user("admin", PASSWORD)
+    # one cell at the last row Excel has: every row in between is blank
+    far = '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    res = await upload(admin, gid(w.district), "far.xlsx", bomb_xlsx(far), lang="en")
+    assert [e["code"] for e in res["errors"]] == ["TOO_MANY_ROWS"] and res["created"] == 0
+    assert str(MAX_ROWS) in res["errors"][0]["message"]
+    # and blank rows written out one by one count the same
+    blank = "".join(f'<row r="{r}"/>' for r in range(3, MAX_ROWS + 10))
+    res = await upload(admin, gid(w.district), "blank.xlsx", bomb_xlsx(blank), lang="en")
+    assert [e["code"] for e in res["errors"]] == ["TOO_MANY_ROWS"]
+
+
+async def test_import_refuses_a_csv_past_the_row_and_column_bounds(api):
+    from grassroots.spreadsheets import MAX_COLUMNS, MAX_ROWS
+
+    w = await build_world()
+    admin = await api.as_user("admin", PASSWORD)
+    header = "编码,类型,名称,上级编码,户数,地址\n"
+    res = await upload(admin, gid(w.district), "blank.csv", (header + "\n" * (MAX_ROWS + 5)).encode(), lang="en")
+    assert [e["code"] for e in res["errors"]] == ["TOO_MANY_ROWS"]
+    wide = header + "NT9,新城,西湖新城,,," + "," * MAX_COLUMNS + "x\n"
+    res = await upload(admin, gid(w.district), "wide.csv", wide.encode(), lang="en")
+    assert [e["code"] for e in res["errors"]] == ["TOO_MANY_COLUMNS"]
+    # trailing empty cells past the bound are harmless
+    ok = header + "NT9,新城,西湖新城,,," + "," * (MAX_COLUMNS + 20) + "\n"
+    res = await upload(admin, gid(w.district), "ok.csv", ok.encode(), lang="en")
+    assert res["errors"] == [] and res["created"] == 1

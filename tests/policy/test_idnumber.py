@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from policy.idnumber import (
+    PROVINCE_CODES,
     IdNumberError,
     ResidentId,
     check_digit,
@@ -146,7 +147,9 @@ birth_dates = st.dates(min_value=date(1900, 1, 1), max_value=TODAY)
 
 @st.composite
 def first17s(draw: st.DrawFn) -> str:
-    region = draw(st.text(alphabet="0123456789", min_size=6, max_size=6))
+    # a real province, then any four digits but 0000 (the region rule)
+    region = draw(st.sampled_from(sorted(PROVINCE_CODES))) + draw(
+        st.text(alphabet="0123456789", min_size=4, max_size=4).filter(lambda t: t != "0000"))
     birth = draw(birth_dates).strftime("%Y%m%d")
     seq = draw(st.text(alphabet="0123456789", min_size=3, max_size=3))
     return region + birth + seq
@@ -175,8 +178,10 @@ def test_single_changed_digit_fails(first17: str, pos: int, delta: int) -> None:
     assert changed != number
     with pytest.raises(IdNumberError) as exc:
         parse_id_number(changed, today=TODAY)
-    # Changing the birth date may make it unreal/out of range first; otherwise the check digit catches it.
-    assert exc.value.reason in ({"CHECK_DIGIT", "BIRTH_DATE"} if 6 <= pos < 14 else {"CHECK_DIGIT"})
+    # Changing the birth date may make it unreal/out of range first, changing the region may make
+    # it no real region (issue 6: region codes are checked); otherwise the check digit catches it.
+    allowed = {"CHECK_DIGIT", "BIRTH_DATE"} if 6 <= pos < 14 else {"CHECK_DIGIT", "REGION"} if pos < 6 else {"CHECK_DIGIT"}
+    assert exc.value.reason in allowed
 
 
 @given(first17s(), st.integers(min_value=0, max_value=15))
@@ -242,3 +247,11 @@ def test_mask_phone_mobile_property(rest: str) -> None:
     phone = "1" + rest
     masked = mask_phone(phone)
     assert masked == phone[:3] + "****" + phone[-4:]
+
+
+@pytest.mark.parametrize("region", ["000000", "991234", "100101", "330000"[:2] + "0000", "190105"])
+def test_region_code_must_be_real(region: str) -> None:
+    first17 = region + "19800101" + "123"
+    with pytest.raises(IdNumberError) as exc:
+        parse_id_number(first17 + check_digit(first17), today=TODAY)
+    assert exc.value.reason == "REGION"
