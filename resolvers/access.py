@@ -172,7 +172,7 @@ class AccessQuery:
         v = info.context.viewer
         v.require_authenticated()
         if not v.scope_paths(Capability.AUDIT_READ):
-            raise Denied("reading the audit log needs an administrator's or office's role")
+            raise Denied("AUDIT_READ_NEEDED")
         q = AuditEntry.filter(v.scope_q(Capability.AUDIT_READ))
         if actor:
             q = q.filter(actor_label=actor)
@@ -212,7 +212,7 @@ class AccessQuery:
         v.require_authenticated()
         scopes = v.scope_paths(Capability.USER_ADMIN)
         if not scopes:
-            raise Denied("listing users needs an administrator's role")
+            raise Denied("USER_LIST_NEEDS_ADMIN")
         ids = await RoleGrant.filter(v.scope_q(Capability.USER_ADMIN)).distinct().values_list("user_id", flat=True)
         users = await User.filter(id__in=list(ids)).order_by("id")
         grants: dict[int, list[GrantType]] = {}

@@ -170,8 +170,7 @@ class CalendarMutation:
             v = ctx.viewer
             v.require_authenticated()
             if not v.system_admin:  # the calendar is national: one owner for every district
-                raise Denied("the working-day calendar is shared by every district: only the system administrator "
-                             "enters a year's arrangement")
+                raise Denied("SYSTEM_CALENDAR_ONLY")
             arr = _check_input(input)
             row = await WorkingDayYear.get_or_none(year=arr.year)
             if row is not None:

@@ -16,7 +16,7 @@ from schema.changes import Change
 
 # A quiet stream re-checks its credential this often; a busy one before every message it sends.
 RECHECK_SECONDS = 30.0
-ENDED = "the session was revoked or has expired, or the user or key was deactivated: log in again"
+
 
 
 @strawberry.type
@@ -41,7 +41,7 @@ class Subscription:
                 try:
                     viewer = await ctx.recheck_websocket()  # the token, the user, the key, the grants
                 except Denied:
-                    raise Unauthenticated(ENDED) from None
+                    raise Unauthenticated("CREDENTIAL_ENDED") from None
                 if not done:
                     continue
                 try:

@@ -1,7 +1,7 @@
-"""Expected failures (payload errors) and access denials (GraphQL errors)."""
+"""Expected failures (payload errors) and access denials — plain exceptions, free of GraphQL:
+``schema/`` turns a ``Problem`` into a payload's typed errors and a ``Denied`` into a GraphQL
+error with ``extensions.code``. Every code's message is in the catalogue (resolvers/messages.py)."""
 from __future__ import annotations
-
-from graphql import GraphQLError
 
 
 class Problem(Exception):
@@ -32,14 +32,26 @@ class Problems(Exception):
         self.problems = problems
 
 
-class Denied(GraphQLError):
-    """Not logged in, or the object is outside the caller's scope. The message is the
-    same whether the object exists or not, so scope boundaries leak nothing."""
+class Denied(Exception):
+    """Not logged in, or the object is outside the caller's scope. The message is the same
+    whether the object exists or not, so scope boundaries leak nothing. ``code`` is the GraphQL
+    error code (FORBIDDEN, UNAUTHENTICATED); ``reason`` names the catalogue message."""
 
-    def __init__(self, message: str = "not found or not in your scope", code: str = "FORBIDDEN") -> None:
-        super().__init__(message, extensions={"code": code})
+    def __init__(self, reason: str = "OUT_OF_SCOPE", code: str = "FORBIDDEN", **params: object) -> None:
+        from resolvers.messages import render
+
+        self.reason = reason
+        self.code = code
+        self.params = params
+        self.message = render(reason, "en", params)
+        super().__init__(self.message)
+
+    def render(self, locale: str) -> str:
+        from resolvers.messages import render
+
+        return render(self.reason, locale, self.params)
 
 
 class Unauthenticated(Denied):
     def __init__(self, reason: str | None = None) -> None:
-        super().__init__(reason or "authentication required: send 'Authorization: Bearer <token>'", "UNAUTHENTICATED")
+        super().__init__(reason or "AUTHENTICATION_REQUIRED", "UNAUTHENTICATED")

@@ -55,6 +55,13 @@ _SHARED: dict[str, tuple[str, str]] = {
 
 # graphql: codes raised by that domain's operations (kept apart so domains edit their own part)
 _GRAPHQL: dict[str, tuple[str, str]] = {
+    "OUT_OF_SCOPE": ("找不到该对象，或它不在您的权限范围内", "not found or not in your scope"),
+    "AUTHENTICATION_REQUIRED": ("需要登录：请发送 'Authorization: Bearer <令牌>'",
+                                "authentication required: send 'Authorization: Bearer <token>'"),
+    "INVALID_TOKEN": ("令牌无效或已过期，请重新登录", "invalid or expired token"),
+    "INVALID_API_KEY": ("API 密钥无效或已撤销", "invalid or revoked API key"),
+    "CREDENTIAL_ENDED": ("会话已撤销或过期，或用户、密钥已停用：请重新登录",
+                         "the session was revoked or has expired, or the user or key was deactivated: log in again"),
 }
 
 # tree: codes raised by that domain's operations (kept apart so domains edit their own part)
@@ -71,10 +78,15 @@ _WORKSTATIONS: dict[str, tuple[str, str]] = {
 
 # access: codes raised by that domain's operations (kept apart so domains edit their own part)
 _ACCESS: dict[str, tuple[str, str]] = {
+    "AUDIT_READ_NEEDED": ("查看审计日志需要管理员或办公室角色", "reading the audit log needs an administrator's or office's role"),
+    "USER_LIST_NEEDS_ADMIN": ("查看用户列表需要管理员角色", "listing users needs an administrator's role"),
 }
 
 # calendar: codes raised by that domain's operations (kept apart so domains edit their own part)
 _CALENDAR: dict[str, tuple[str, str]] = {
+    "SYSTEM_CALENDAR_ONLY": ("工作日安排全国通用，各新区共享：只有系统管理员可以录入某一年的安排",
+                             "the working-day calendar is shared by every district: only the system administrator "
+                             "enters a year's arrangement"),
 }
 
 # recruitment: codes raised by that domain's operations (kept apart so domains edit their own part)

@@ -25,7 +25,7 @@ class Viewer:
     api_key_id: int | None = None
     label: str = "anonymous"
     grants: tuple[Grant, ...] = ()
-    credential_error: str | None = None  # credentials were sent but are invalid, expired or revoked
+    credential_error: str | None = None  # credentials were sent but are invalid, expired or revoked (its reason)
     system_admin: bool = False  # owns what every district shares (the working-day calendar)
     system: bool = False  # the system itself: scheduled jobs, which may do everything everywhere
 
@@ -93,10 +93,10 @@ async def viewer_from_token(token: str) -> Viewer:
         token_hash=hash_secret(token), revoked_at__isnull=True, expires_at__gt=datetime.now(SHANGHAI)
     ).first()
     if row is None:
-        raise Denied("invalid or expired token", "UNAUTHENTICATED")
+        raise Unauthenticated("INVALID_TOKEN")
     user = await User.get_or_none(id=row.user_id, is_active=True)
     if user is None:
-        raise Denied("invalid or expired token", "UNAUTHENTICATED")
+        raise Unauthenticated("INVALID_TOKEN")
     grants = await RoleGrant.filter(user_id=user.id).values_list("role", "node_id", "path")
     return Viewer(
         user_id=user.id,
@@ -109,7 +109,7 @@ async def viewer_from_token(token: str) -> Viewer:
 async def viewer_from_api_key(key: str, *, touch: bool = True) -> Viewer:
     row = await ApiKey.filter(key_hash=hash_secret(key), revoked_at__isnull=True).first()
     if row is None:
-        raise Denied("invalid or revoked API key", "UNAUTHENTICATED")
+        raise Unauthenticated("INVALID_API_KEY")
     if touch:
         await ApiKey.filter(id=row.id).update(last_used_at=datetime.now(SHANGHAI))
     return Viewer(api_key_id=row.id, label=f"apikey:{row.prefix}", grants=(Grant(row.role, row.node_id, row.path),))

@@ -61,7 +61,8 @@ class RequireCredentials(SchemaExtension):
                 keys = refused_fields(operation, fragments)
                 if keys:
                     denial = Unauthenticated(viewer.credential_error)
+                    message = denial.render(getattr(ec.context, "locale", "zh"))
                     ec.result = ExecutionResult(data=None, errors=[
-                        GraphQLError(denial.message, path=[k], extensions=dict(denial.extensions or {})) for k in keys
+                        GraphQLError(message, path=[k], extensions={"code": denial.code}) for k in keys
                     ])
         yield

@@ -54,7 +54,7 @@ async def build_context(request: Any, response: Any = None) -> Context:
     try:
         viewer = await viewer_from_headers(headers)
     except Denied as exc:  # bad credentials: every field that needs a caller says so
-        viewer = Viewer(credential_error=exc.message)
+        viewer = Viewer(credential_error=exc.reason)
     app = getattr(request, "app", None)
     broadcaster = getattr(getattr(app, "state", None), "broadcaster", None)
     events.use_publisher(broadcaster)  # this request's committed changes go to its live subscribers

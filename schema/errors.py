@@ -66,7 +66,7 @@ def refuse_bad_text(query: str | None, variables: dict | None) -> GraphQLError |
 
 
 def _problem_message(problem: Any, locale: str) -> str:
-    from schema.messages import render
+    from resolvers.messages import render
 
     if locale == "en" and problem.en:
         return problem.en
@@ -91,12 +91,15 @@ def mask_error(error: GraphQLError, locale: str = "zh") -> GraphQLError:
     original = error.original_error
     from tortoise.exceptions import ValidationError
 
-    from resolvers.errors import Problem
+    from resolvers.errors import Denied, Problem
 
     message = error.message
     if error.path is None:
         message = _PARSER_TEXT.sub(r"\1.", message)
-    if isinstance(original, Problem):
+    if isinstance(original, Denied):  # out of scope (same as missing) or no valid credentials
+        message = original.render(locale)
+        extensions["code"] = original.code
+    elif isinstance(original, Problem):
         message = _problem_message(original, locale)
         extensions["code"] = original.code
         if original.field:

@@ -124,6 +124,25 @@ class GrassrootsSchema(strawberry.Schema):
             result.errors = mask_errors(result.errors, locale)
         return result
 
+    async def stream(self, query, variable_values=None, context_value=None, *args, **kwargs):  # type: ignore[override]
+        """Subscriptions (and other streams): every result's errors masked like execute's, so a
+        denial inside a live stream reaches the client typed and in its language."""
+        from schema.errors import mask_errors
+
+        locale = getattr(context_value, "locale", "zh")
+        inner = await super().stream(query, variable_values, context_value, *args, **kwargs)
+
+        async def masked():
+            try:
+                async for result in inner:
+                    if getattr(result, "errors", None):
+                        result.errors = mask_errors(result.errors, locale)
+                    yield result
+            finally:
+                await inner.aclose()
+
+        return masked()
+
     async def _execute_with_time_limit(self, *args, **kwargs):
         if not self.timeout_seconds:
             return await super().execute(*args, **kwargs)

@@ -65,7 +65,7 @@ async def test_the_national_calendar_belongs_to_the_system_administrator_and_eve
     await create_user("xiling-office", "西岭新区办公室", PASSWORD, [(Role.DISTRICT_OFFICE, other)])
     # a district's administrator no longer rewrites every district's calendar
     xiling = await api.as_user("xiling", PASSWORD)
-    body = await xiling.raw(YEAR, {"i": ARRANGEMENT})
+    body = await xiling.raw(YEAR, {"i": ARRANGEMENT}, lang="en")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert "system administrator" in body["errors"][0]["message"]
     assert (await xiling.gql("{ viewer { systemAdministrator } }"))["viewer"]["systemAdministrator"] is False

@@ -90,8 +90,11 @@ async def test_public_fields_still_answer_and_the_gate_names_every_refused_field
     assert body["data"] is None
     assert sorted((e["path"][0], e["extensions"]["code"]) for e in body["errors"]) == [
         ("alias", "UNAUTHENTICATED"), ("districts", "UNAUTHENTICATED")]
-    body = await api.raw("{ districts { name } }", token="forged")
+    body = await api.raw("{ districts { name } }", token="forged", lang="en")
     assert body["errors"][0]["message"] == "invalid or expired token"
+    # GraphQL-level errors speak the caller's language, from the same catalogue as payload errors
+    body = await api.raw("{ districts { name } }", token="forged")
+    assert body["errors"][0]["message"] == "令牌无效或已过期，请重新登录"
 
 
 async def _subscribe_and_see_first_change(api, watcher, w):
@@ -124,7 +127,7 @@ async def _assert_stream_ends_unauthenticated(ws, officer, update, w):
         break
     errors = msg["payload"] if msg["type"] == "error" else msg["payload"]["errors"]
     assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED", msg
-    assert "log in again" in errors[0]["message"]
+    assert "请重新登录" in errors[0]["message"]  # "log in again", in the default language
     # nothing more arrives on that subscription
     if msg["type"] == "next":
         assert (await _next(ws))["type"] in ("complete", "error")
