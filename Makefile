@@ -23,6 +23,7 @@ run: $(STAMP)
 DB_TESTS := tests/api tests/test_demo.py
 
 test: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL) and Redis ($${TEST_REDIS_URL:-embedded})"; \
