@@ -16,7 +16,7 @@ from schema.nodes import resolve_node
 from resolvers.people import PeopleMutation, PeopleQuery
 from resolvers.recruitment import RecruitmentMutation, RecruitmentQuery
 from resolvers.tree import TreeMutation, TreeQuery
-from resolvers.workstations import WorkstationMutation, WorkstationQuery
+from schema.workstations import WorkstationMutation, WorkstationQuery
 from schema import people, recruitment, tree, workstations
 from schema.auth import RequireCredentials
 from schema.common import Node

@@ -7,11 +7,17 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
+from models import workstations as models_ws
 from policy.kinds import PlanStatus, PremisesKind, StationHeadSource
 from policy.workstations import set_up_status
-from schema.common import Node, UserError, error_codes, to_global_id
+from resolvers import workstations as ops
+from resolvers.clock import today
+from resolvers.errors import Problem, Problems
+from schema.common import Connection, Node, UserError, error_codes, paginate, to_global_id
+from schema.nodes import decode, fetcher, register
+from schema.payloads import payload_errors
 from schema.people import Person, person_by_id
-from schema.tree import TreeNode, tree_node
+from schema.tree import TYPE_NAMES, TreeNode, tree_node
 
 PremisesKindEnum = strawberry.enum(PremisesKind, name="PremisesKind")
 PlanStatusEnum = strawberry.enum(PlanStatus, name="PlanStatus")
@@ -47,14 +53,6 @@ class WorkstationCampaign(Node):
                    premises_deadline=c.premises_deadline, in_use_deadline=c.in_use_deadline)
 
 
-def campaign_readable(info: Info, c, workstation_path: str | None = None) -> bool:
-    """A set-up campaign is readable where its node is in scope, or where one of the
-    workstations it sets deadlines for is (``workstation_path``: such a workstation's path,
-    known to be attached). node(id:) and Workstation.campaign use this one rule."""
-    v = info.context.viewer
-    return v.can_read(c.path) or (workstation_path is not None and v.can_read(workstation_path))
-
-
 @strawberry.type(description='小区（网格）工作站: "<compound>小区网格工作站".')
 class Workstation(Node):
     pk: strawberry.Private[int]
@@ -76,8 +74,6 @@ class Workstation(Node):
     @strawberry.field
     def four_haves(self) -> FourHaves:
         w = self.raw
-        from resolvers.clock import today
-
         on = today()
         dates = (w.office_on, w.sign_on, w.equipment_on, w.rules_on)  # type: ignore[attr-defined]
         return FourHaves(office_on=dates[0], sign_on=dates[1], equipment_on=dates[2], rules_on=dates[3],
@@ -85,8 +81,6 @@ class Workstation(Node):
 
     @strawberry.field
     async def status(self, info: Info) -> SetUpStatus:
-        from resolvers.clock import today
-
         w = self.raw
         c = await info.context.loaders.campaign.load(self.campaign_id) if self.campaign_id else None
         st = set_up_status(
@@ -100,7 +94,7 @@ class Workstation(Node):
     async def campaign(self, info: Info) -> WorkstationCampaign | None:
         c = await info.context.loaders.campaign.load(self.campaign_id) if self.campaign_id else None
         # readable like node(id:): its node is in scope, or (as here) a workstation attached to it is
-        return WorkstationCampaign.of(c) if c and campaign_readable(info, c, self.raw.path) else None  # type: ignore[attr-defined]
+        return WorkstationCampaign.of(c) if c and ops.campaign_visible(info.context.viewer, c, self.raw.path) else None  # type: ignore[attr-defined]
 
     @strawberry.field
     async def compound(self, info: Info) -> TreeNode | None:
@@ -236,3 +230,114 @@ class StationHeadAppointInput:
 class StationHeadAppointmentPayload:
     appointment: StationHeadAppointment | None = None
     errors: list[WorkstationError] = strawberry.field(default_factory=list)
+
+
+# ---------------------------------------------------------------- node(id:)
+
+TREE_TYPES = tuple(TYPE_NAMES.values())
+COMMUNITY_TYPES = ("Community", "Village")
+
+register("Workstation", models_ws.Workstation, Workstation.of)
+register("StationHeadAppointment", models_ws.StationHeadAppointment, StationHeadAppointment.of)
+register("WorkstationPlan", models_ws.WorkstationPlan, WorkstationPlan.of)
+
+
+@fetcher("WorkstationCampaign")
+async def fetch_campaign(info: Info, pk: int) -> WorkstationCampaign | None:
+    c = await ops.readable_campaign(info.context.viewer, pk)
+    return WorkstationCampaign.of(c) if c else None
+
+
+# ---------------------------------------------------------------- root fields
+
+@strawberry.type
+class WorkstationQuery:
+    @strawberry.field(description="Workstations within your scope; lateOnly keeps those late on either campaign deadline.")
+    async def workstations(
+        self, info: Info, late_only: bool = False, first: int | None = None, after: str | None = None,
+        last: int | None = None, before: str | None = None,
+    ) -> Connection[Workstation]:
+        v = info.context.viewer
+        found = await ops.late_workstations(v, today()) if late_only else await ops.workstations_in_scope(v)
+        return paginate([Workstation.of(w) for w in found], first=first, after=after, last=last, before=before)
+
+
+@strawberry.type
+class WorkstationMutation:
+    @strawberry.mutation(description="Record a workstation's premises, layout, campaign, set-up dates and four-haves checklist.")
+    async def workstation_update(self, info: Info, input: WorkstationUpdateInput) -> WorkstationPayload:
+        try:
+            w = await ops.update_workstation(
+                info.context.viewer, decode(input.id, "id", ("Workstation",)),
+                campaign_id=(decode(input.campaign_id, ["input", "campaignId"], ("WorkstationCampaign",))
+                             if input.campaign_id is not None else None),
+                campaign_ref=input.campaign_id, premises_kind=input.premises_kind, layout=input.layout,
+                premises_ready_on=input.premises_ready_on, in_use_on=input.in_use_on, office_on=input.office_on,
+                sign_on=input.sign_on, equipment_on=input.equipment_on, rules_on=input.rules_on,
+            )
+        except (Problem, Problems) as exc:
+            return WorkstationPayload(errors=payload_errors(WorkstationError, exc, info.context.locale))
+        return WorkstationPayload(workstation=Workstation.of(w), errors=[])
+
+    @strawberry.mutation(description="Open a set-up campaign with its two deadlines.")
+    async def workstation_campaign_create(self, info: Info, input: WorkstationCampaignCreateInput) -> WorkstationCampaignPayload:
+        try:
+            done = await ops.create_campaign(
+                info.context.viewer, node_id=decode(input.node_id, "nodeId", TREE_TYPES), name=input.name,
+                premises_deadline=input.premises_deadline, in_use_deadline=input.in_use_deadline,
+                attach_workstations=input.attach_workstations,
+            )
+        except (Problem, Problems) as exc:
+            return WorkstationCampaignPayload(errors=payload_errors(WorkstationError, exc, info.context.locale))
+        return WorkstationCampaignPayload(campaign=WorkstationCampaign.of(done.campaign), attached=done.attached, errors=[])
+
+    @strawberry.mutation(description="Draft or revise a community's workstation plan (one per community).")
+    async def workstation_plan_submit(self, info: Info, community_id: strawberry.ID, description: str) -> WorkstationPlanPayload:
+        try:
+            plan = await ops.submit_plan(info.context.viewer, community_id=decode(community_id, "communityId", COMMUNITY_TYPES),
+                                         description=description)
+        except (Problem, Problems) as exc:
+            return WorkstationPlanPayload(errors=payload_errors(WorkstationError, exc, info.context.locale))
+        return WorkstationPlanPayload(plan=WorkstationPlan.of(plan), errors=[])
+
+    @strawberry.mutation(description="The subdistrict approves a community's plan.")
+    async def workstation_plan_approve(self, info: Info, id: strawberry.ID) -> WorkstationPlanPayload:
+        try:
+            plan = await ops.approve_plan(info.context.viewer, decode(id, "id", ("WorkstationPlan",)))
+        except (Problem, Problems) as exc:
+            return WorkstationPlanPayload(errors=payload_errors(WorkstationError, exc, info.context.locale))
+        return WorkstationPlanPayload(plan=WorkstationPlan.of(plan), errors=[])
+
+    @strawberry.mutation(description="The new-town office records (files) an approved plan.")
+    async def workstation_plan_file(self, info: Info, id: strawberry.ID, filing_reference: str) -> WorkstationPlanPayload:
+        try:
+            plan = await ops.file_plan(info.context.viewer, decode(id, "id", ("WorkstationPlan",)), filing_reference)
+        except (Problem, Problems) as exc:
+            return WorkstationPlanPayload(errors=payload_errors(WorkstationError, exc, info.context.locale))
+        return WorkstationPlanPayload(plan=WorkstationPlan.of(plan), errors=[])
+
+    @strawberry.mutation(description=(
+        "The subdistrict appoints a station head with an appointment letter, after the list was filed with the "
+        "new-town office. One person heads at most one station at a time (enforced by the database)."
+    ))
+    async def station_head_appoint(self, info: Info, input: StationHeadAppointInput) -> StationHeadAppointmentPayload:
+        try:
+            a = await ops.appoint_station_head(
+                info.context.viewer,
+                workstation_id=decode(input.workstation_id, ["input", "workstationId"], ("Workstation",)),
+                person_id=decode(input.person_id, ["input", "personId"], ("Person",)),
+                source=input.source, letter_number=input.letter_number, filing_reference=input.filing_reference,
+                appointed_on=input.appointed_on,
+            )
+        except (Problem, Problems) as exc:
+            return StationHeadAppointmentPayload(errors=payload_errors(WorkstationError, exc, info.context.locale))
+        return StationHeadAppointmentPayload(appointment=StationHeadAppointment.of(a), errors=[])
+
+    @strawberry.mutation(description="End a station head's appointment.")
+    async def station_head_end(self, info: Info, id: strawberry.ID, ended_on: date, reason: str) -> StationHeadAppointmentPayload:
+        try:
+            a = await ops.end_station_head(info.context.viewer, decode(id, "id", ("StationHeadAppointment",)),
+                                           ended_on=ended_on, reason=reason)
+        except (Problem, Problems) as exc:
+            return StationHeadAppointmentPayload(errors=payload_errors(WorkstationError, exc, info.context.locale))
+        return StationHeadAppointmentPayload(appointment=StationHeadAppointment.of(a), errors=[])

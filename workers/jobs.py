@@ -12,17 +12,13 @@ async def ping(ctx: dict[str, Any]) -> dict[str, Any]:
 
 
 async def workstation_deadline_check(ctx: dict[str, Any]) -> dict[str, int]:
-    """Daily: count workstations late on either campaign deadline (the roll-ups show which)."""
-    from policy.workstations import is_late
+    """Daily: count workstations late on either campaign deadline (the roll-ups show which); the
+    same operation as the ``workstations(lateOnly: true)`` field, called by the system."""
     from resolvers.clock import today
-    from models.workstations import Workstation
+    from resolvers.viewer import SYSTEM
+    from resolvers.workstations import late_workstations
 
-    on = today()
-    late = 0
-    for w in await Workstation.filter(campaign_id__isnull=False).prefetch_related("campaign"):
-        late += is_late(premises_ready_on=w.premises_ready_on, in_use_on=w.in_use_on,
-                        premises_deadline=w.campaign.premises_deadline, in_use_deadline=w.campaign.in_use_deadline, today=on)
-    return {"late": late}
+    return {"late": len(await late_workstations(SYSTEM, today()))}
 
 
 async def end_due_terms(ctx: dict[str, Any]) -> dict[str, int]:
