@@ -12,7 +12,7 @@ from datetime import date
 from tortoise.exceptions import IntegrityError
 
 from models.people import Person, StaffRole
-from models.recruitment import BuildingHead
+from models.recruitment import BuildingHead, HeadChangeFiling
 from models.tree import Node, ServiceArea
 from policy.access import Capability
 from policy.dates import term_end
@@ -195,6 +195,12 @@ async def record_building_head(caller: Viewer, *, person_id: int, service_area_i
     return t
 
 
+async def filings_of_term(term_id: int) -> list[HeadChangeFiling]:
+    """The changes of a term filed with the subdistrict's competent section, in order (the term
+    itself is already known to be readable by whoever asks)."""
+    return await HeadChangeFiling.filter(term_id=term_id).order_by("id")
+
+
 async def _residence(caller: Viewer, pk: int | None) -> Node | None:
     if pk is None:
         return None
@@ -249,5 +255,5 @@ def _already_serving(person: str, person_en: str) -> Problem:
 
 __all__ = [
     "PersonData", "PersonChanges", "list_people", "create_person", "update_person", "assign_staff_role",
-    "end_staff_role", "record_building_head",
+    "end_staff_role", "record_building_head", "filings_of_term",
 ]

@@ -175,10 +175,8 @@ class BuildingHeadTerm(Node):
 
     @strawberry.field(description="Changes of this term filed with the subdistrict's competent section.")
     async def filings(self) -> list["HeadChangeFiling"]:
-        from models.recruitment import HeadChangeFiling as F
-
         return [HeadChangeFiling(change=f.change, effective_on=f.effective_on, reason=f.reason, filed_by=f.filed_by, filed_at=f.filed_at)
-                for f in await F.filter(term_id=self.pk).order_by("id")]
+                for f in await ops.filings_of_term(self.pk)]
 
     @strawberry.field
     async def service_area(self, info: Info) -> Annotated["ServiceArea", strawberry.lazy("schema.tree")] | None:
