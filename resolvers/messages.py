@@ -70,6 +70,18 @@ _TREE: dict[str, tuple[str, str]] = {
 
 # people: codes raised by that domain's operations (kept apart so domains edit their own part)
 _PEOPLE: dict[str, tuple[str, str]] = {
+    "STAFF_ROLE_HELD": ("该人员在此已担任该职务（未结束）", "this person already holds this role here (not ended)"),
+    "ALREADY_SERVING": ("{person}已在该片区任职", "{person_en} already serves this area"),
+    "FUTURE_DATE": ("日期{on}晚于今天{detail}", "the date {on} is after today{detail_en}"),
+    # parts of messages, passed as parameters of the codes above
+    "THIS_PERSON": ("该人员", "this person"),
+    "FUTURE_TERM": ("，不能登记尚未开始的任期", ": a term is recorded once it has begun"),
+    # INVALID_ID_NUMBER's reason (policy.idnumber.IdNumberError.reason); in English the rule's own sentence
+    "ID_NUMBER_LENGTH": ("长度应为18位", "an ID number has 18 characters"),
+    "ID_NUMBER_CHARACTERS": ("含有非法字符", "an ID number is 17 digits followed by a digit or the letter X"),
+    "ID_NUMBER_REGION": ("地区码不存在", "the region code is not a real region"),
+    "ID_NUMBER_BIRTH_DATE": ("出生日期无效", "the birth date is not a real date, or is in the future or before 1900"),
+    "ID_NUMBER_CHECK_DIGIT": ("校验码不正确", "the check digit is wrong"),
 }
 
 # workstations: codes raised by that domain's operations (kept apart so domains edit their own part)

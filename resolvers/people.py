@@ -1,63 +1,210 @@
-"""Queries and mutations for people, staff roles and building-head terms."""
+"""People, staff roles and building-head terms: the operations, free of GraphQL.
+
+Each takes the caller and plain arguments (primary keys, plain values, a small dataclass for an
+input), authorises within the caller's scope, decides, persists and audits in one unit of work,
+and returns the rows it wrote. ``schema/people.py`` decodes global IDs and wraps the rows."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 
-import strawberry
-from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
 
 from models.people import Person, StaffRole
-from models.recruitment import BuildingHead
+from models.recruitment import BuildingHead, HeadChangeFiling
 from models.tree import Node, ServiceArea
-from policy import parameters as params
 from policy.access import Capability
 from policy.dates import term_end
 from policy.idnumber import IdNumberError, mask_id_number, parse_id_number
-from policy.kinds import NodeKind, StaffKind, TermStatus
+from policy.kinds import NodeKind, StaffKind, TermStatus, Violation
 from policy.tree import LEAF_KINDS, head_kind
 from resolvers.clock import today
-from resolvers.errors import Denied, Problem
+from resolvers.errors import Problem
 from resolvers.locks import locked, violates
-from resolvers.uow import audit, snapshot
-from schema.payloads import run
-from schema.nodes import decode, fetcher, register
+from resolvers.messages import CATALOG
 from resolvers.parameters import parameters_in_force
-from resolvers.tree import TREE_TYPES, node_for
-from schema.common import Connection, Edge, check_search, paginate
-from schema.people import (
-    BuildingHeadTerm, BuildingHeadTermPayload, Person as PersonType, PersonCreateInput, PersonError, PersonPayload,
-    PersonUpdateInput, StaffKindEnum, StaffRole as StaffRoleType, StaffRolePayload, people_of, person_by_id,
-)
 from resolvers.privacy import readable_people_q
+from resolvers.scope import node_in_scope, obtain
+from resolvers.uow import snapshot, unit_of_work
+from resolvers.viewer import Viewer
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
-ID_REASONS_ZH = {"LENGTH": "长度应为18位", "CHARACTERS": "含有非法字符", "REGION": "地区码不存在", "BIRTH_DATE": "出生日期无效", "CHECK_DIGIT": "校验码不正确"}
+PEOPLE_LIMIT = 5000  # the people list is paged in memory: at most this many rows are loaded
+FLAGS = ("permanent_resident", "property_fee_paid", "party_member", "retired_cadre", "model_worker")
 
 
-@fetcher("Person")
-async def fetch_person(info: Info, pk: int):
-    return await person_by_id(info, pk)
+@dataclass
+class PersonData:
+    """What personCreate registers (the home node comes separately, as a primary key)."""
+
+    name: str
+    id_number: str
+    phone: str | None = None
+    residence_id: int | None = None
+    permanent_resident: bool = False
+    property_fee_paid: bool = True
+    violations: list[Violation] = field(default_factory=list)
+    party_member: bool = False
+    retired_cadre: bool = False
+    model_worker: bool = False
 
 
-register("BuildingHeadTerm", BuildingHead, BuildingHeadTerm.of)
-register("StaffRole", StaffRole, StaffRoleType.of)
+@dataclass
+class PersonChanges:
+    """What personUpdate changes; None leaves a field as it is."""
+
+    name: str | None = None
+    phone: str | None = None
+    residence_id: int | None = None
+    permanent_resident: bool | None = None
+    property_fee_paid: bool | None = None
+    violations: list[Violation] | None = None
+    party_member: bool | None = None
+    retired_cadre: bool | None = None
+    model_worker: bool | None = None
 
 
-async def _person_for(info: Info, gid: str, field: str = "id") -> Person:
-    pk = decode(gid, field, ("Person",))
-    p = await Person.get_or_none(id=pk)
-    if p is None or not info.context.viewer.can_read(p.path):
-        raise Denied()
-    info.context.viewer.require(Capability.PERSON_WRITE, p.path)
+def _texts(key: str) -> tuple[str, str]:
+    """A catalogue entry's two texts, for a part of a message passed as a parameter."""
+    return CATALOG[key]
+
+
+async def list_people(caller: Viewer, *, name_contains: str | None = None) -> list[Person]:
+    """People the caller may read (on a register in scope, or holding a role at a place in scope:
+    one statement), by id; reading them masked or not is the schema's ``people_of``."""
+    caller.require_authenticated()
+    q = Person.filter(readable_people_q(caller))
+    if name_contains:
+        q = q.filter(name__contains=name_contains)
+    return await q.order_by("id").limit(PEOPLE_LIMIT)
+
+
+async def create_person(caller: Viewer, *, home_id: int, data: PersonData) -> Person:
+    """Register a person on the register of ``home_id`` (a community or higher node)."""
+    number = "".join(data.id_number.split()).upper()
+    async with unit_of_work(caller, integrity=_id_integrity(number)) as uow:
+        home = await node_in_scope(caller, home_id, Capability.PERSON_WRITE)
+        if not data.name.strip():
+            raise _name_required()
+        try:
+            rid = parse_id_number(data.id_number, today=today())
+        except IdNumberError as e:
+            raise _invalid_id_number(e) from None
+        if await Person.filter(id_number=rid.number).exists():
+            raise _id_taken(rid.number)
+        residence = await _residence(caller, data.residence_id)
+        p = await Person.create(
+            name=data.name.strip(), gender=rid.gender, id_number=rid.number, birth_date=rid.birth_date,
+            phone=_phone(data.phone), home_id=home.id, path=home.path,
+            residence_id=residence.id if residence else None, permanent_resident=data.permanent_resident,
+            property_fee_paid=data.property_fee_paid, violations=[Violation(v).value for v in data.violations],
+            party_member=data.party_member, retired_cadre=data.retired_cadre, model_worker=data.model_worker,
+        )
+        await uow.audit("personCreate", "Person", p.id, p.path, None, snapshot(p))
     return p
 
 
-async def _residence(info: Info, gid: str | None) -> Node | None:
-    if gid is None:
+async def update_person(caller: Viewer, person_id: int, changes: PersonChanges) -> Person:
+    """Change a person's contact, residence, fee status, violations or preference flags."""
+    async with unit_of_work(caller) as uow:
+        p = await obtain(caller, Person, person_id, Capability.PERSON_WRITE)
+        before = snapshot(p)
+        if changes.name is not None:
+            if not changes.name.strip():
+                raise _name_required()
+            p.name = changes.name.strip()
+        if changes.phone is not None:
+            p.phone = _phone(changes.phone)
+        if changes.residence_id is not None:
+            p.residence_id = (await _residence(caller, changes.residence_id)).id  # type: ignore[union-attr]
+        for f in FLAGS:
+            if getattr(changes, f) is not None:
+                setattr(p, f, getattr(changes, f))
+        if changes.violations is not None:
+            p.violations = [Violation(v).value for v in changes.violations]
+        await p.save()
+        await uow.audit("personUpdate", "Person", p.id, p.path, before, snapshot(p))
+    return p
+
+
+async def assign_staff_role(caller: Viewer, *, person_id: int, kind: StaffKind, node_id: int,
+                            started_on: date) -> StaffRole:
+    """Give a person a staff role at a node; one open role of a kind per person and node."""
+
+    def integrity(exc: IntegrityError) -> Problem:
+        if violates(exc, "uq_staff_role_open"):
+            return _role_held()
+        raise exc
+
+    async with unit_of_work(caller, integrity=integrity) as uow:
+        p = await obtain(caller, Person, person_id, Capability.PERSON_WRITE)
+        node = await node_in_scope(caller, node_id, Capability.PERSON_WRITE)
+        await locked(Person, id=p.id)  # concurrent assignments of this person queue up
+        if await StaffRole.filter(person_id=p.id, kind=StaffKind(kind), node_id=node.id, ended_on__isnull=True).exists():
+            raise _role_held()
+        r = await StaffRole.create(person_id=p.id, kind=StaffKind(kind), node_id=node.id, path=node.path, started_on=started_on)
+        await uow.audit("staffRoleAssign", "StaffRole", r.id, r.path, None, snapshot(r))
+    return r
+
+
+async def end_staff_role(caller: Viewer, role_id: int, *, ended_on: date) -> StaffRole:
+    async with unit_of_work(caller) as uow:
+        r = await obtain(caller, StaffRole, role_id, Capability.PERSON_WRITE, for_update=True)
+        if r.ended_on is not None:
+            raise Problem("ALREADY_CLOSED", ["id"])
+        if ended_on < r.started_on:
+            raise Problem("INVALID_DATE_ORDER", ["endedOn"], later="结束日期", earlier="开始日期",
+                          later_en="endedOn", earlier_en="startedOn")
+        before = snapshot(r)
+        r.ended_on = ended_on
+        await r.save(update_fields=["ended_on"])
+        await uow.audit("staffRoleEnd", "StaffRole", r.id, r.path, before, snapshot(r))
+    return r
+
+
+async def record_building_head(caller: Viewer, *, person_id: int, service_area_id: int, starts_on: date) -> BuildingHead:
+    """A building head already serving before the system (from a paper register): the term runs
+    ``term_years`` from its start, ending no later than the community's election cycle."""
+
+    def integrity(exc: IntegrityError) -> Problem:
+        if violates(exc, "uq_building_head_active"):
+            return _already_serving(*_texts("THIS_PERSON"))
+        raise exc
+
+    async with unit_of_work(caller, integrity=integrity) as uow:
+        p = await obtain(caller, Person, person_id)
+        # the area's row is locked: concurrent records (and publications) for it queue up
+        area = await obtain(caller, ServiceArea, service_area_id, Capability.BUILDING_HEAD_RECORD, for_update=True)
+        if area.closed_on is not None:
+            raise Problem("ALREADY_CLOSED", ["serviceAreaId"])
+        if starts_on > today():
+            detail, detail_en = _texts("FUTURE_TERM")
+            raise Problem("FUTURE_DATE", ["startsOn"], on=starts_on, detail=detail, detail_en=detail_en)
+        if await BuildingHead.filter(person_id=p.id, service_area_id=area.id, status=TermStatus.ACTIVE).exists():
+            raise _already_serving(p.name, p.name)
+        container = await Node.get(id=area.container_id)
+        chain_node = container if container.kind != NodeKind.COMPOUND else await Node.get(id=container.parent_id)
+        values = await parameters_in_force(container.path, starts_on)
+        ends = term_end(starts_on, int(values["term_years"]), chain_node.election_cycle_ends_on)
+        t = await BuildingHead.create(
+            person_id=p.id, service_area_id=area.id, path=area.path, kind=head_kind(container.kind, container.chain),
+            starts_on=starts_on, ends_on=ends, recorded_from_register=True,
+        )
+        await uow.audit("buildingHeadRecord", "BuildingHead", t.id, t.path, None, snapshot(t))
+    return t
+
+
+async def filings_of_term(term_id: int) -> list[HeadChangeFiling]:
+    """The changes of a term filed with the subdistrict's competent section, in order (the term
+    itself is already known to be readable by whoever asks)."""
+    return await HeadChangeFiling.filter(term_id=term_id).order_by("id")
+
+
+async def _residence(caller: Viewer, pk: int | None) -> Node | None:
+    if pk is None:
         return None
-    node = await node_for(info, gid, "residenceId", Capability.READ)
+    node = await node_in_scope(caller, pk, Capability.READ)
     if node.kind not in LEAF_KINDS:
         raise Problem("NOT_A_RESIDENCE", ["input", "residenceId"])
     return node
@@ -70,6 +217,18 @@ def _phone(phone: str | None) -> str | None:
     if not PHONE.match(value):
         raise Problem("INVALID_PHONE", ["input", "phone"], value=phone)
     return value
+
+
+def _name_required() -> Problem:
+    return Problem("REQUIRED", ["input", "name"], label="姓名")
+
+
+def _invalid_id_number(e: IdNumberError) -> Problem:
+    """The reason in Chinese from the catalogue (ID_NUMBER_<reason>); in English, the rule's own
+    sentence, which names the offending part (length, region code, birth date)."""
+    key = f"ID_NUMBER_{e.reason}"
+    reason = CATALOG[key][0] if key in CATALOG else e.reason
+    return Problem("INVALID_ID_NUMBER", ["input", "idNumber"], reason=reason, reason_en=str(e))
 
 
 def _id_taken(number: str) -> Problem:
@@ -86,176 +245,15 @@ def _id_integrity(number: str):
     return problem
 
 
-@strawberry.type
-class PeopleQuery:
-    @strawberry.field(description="People on the registers within your scope.")
-    async def people(
-        self, info: Info, name_contains: str | None = None, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
-    ) -> Connection[PersonType]:
-        v = info.context.viewer
-        v.require_authenticated()
-        # on a register in scope, or holding a role at a place in scope: one statement
-        q = Person.filter(readable_people_q(v))
-        if check_search(name_contains, "nameContains"):
-            q = q.filter(name__contains=name_contains)
-        rows = await q.order_by("id").limit(5000)
-        page = paginate(rows, first=first, after=after, last=last, before=before)
-        views = {p.pk: p for p in await people_of(info, [e.node for e in page.edges])}
-        page.edges = [Edge(cursor=e.cursor, node=views[e.node.id]) for e in page.edges if e.node.id in views]
-        return page
-
-
-@strawberry.type
-class PeopleMutation:
-    @strawberry.mutation(description="Register a person. The ID number is checked against its GB 11643 check digit.")
-    async def person_create(self, info: Info, input: PersonCreateInput) -> PersonPayload:
-        ctx = info.context
-
-        async def body():
-            home = await node_for(info, input.home_id, "homeId", Capability.PERSON_WRITE)
-            if not input.name.strip():
-                raise Problem("REQUIRED", ["input", "name"], label="姓名")
-            try:
-                rid = parse_id_number(input.id_number, today=today())
-            except IdNumberError as e:
-                raise Problem("INVALID_ID_NUMBER", ["input", "idNumber"], reason=ID_REASONS_ZH.get(e.reason, e.reason),
-                              reason_en=str(e)) from None
-            if await Person.filter(id_number=rid.number).exists():
-                raise _id_taken(rid.number)
-            residence = await _residence(info, input.residence_id)
-            p = await Person.create(
-                name=input.name.strip(), gender=rid.gender, id_number=rid.number, birth_date=rid.birth_date,
-                phone=_phone(input.phone), home_id=home.id, path=home.path,
-                residence_id=residence.id if residence else None, permanent_resident=input.permanent_resident,
-                property_fee_paid=input.property_fee_paid, violations=[v.value for v in input.violations],
-                party_member=input.party_member, retired_cadre=input.retired_cadre, model_worker=input.model_worker,
-            )
-            await audit(ctx, "personCreate", "Person", p.id, p.path, None, snapshot(p))
-            return {"person": await person_by_id(info, p.id, p)}
-
-        number = "".join(input.id_number.split()).upper()
-        return await run(ctx, PersonPayload, PersonError, body, integrity=_id_integrity(number))
-
-    @strawberry.mutation(description="Change a person's contact, residence, fee status, violations or preference flags.")
-    async def person_update(self, info: Info, input: PersonUpdateInput) -> PersonPayload:
-        ctx = info.context
-
-        async def body():
-            p = await _person_for(info, input.id)
-            before = snapshot(p)
-            if input.name is not None:
-                if not input.name.strip():
-                    raise Problem("REQUIRED", ["input", "name"], label="姓名")
-                p.name = input.name.strip()
-            if input.phone is not None:
-                p.phone = _phone(input.phone)
-            if input.residence_id is not None:
-                p.residence_id = (await _residence(info, input.residence_id)).id  # type: ignore[union-attr]
-            for f in ("permanent_resident", "property_fee_paid", "party_member", "retired_cadre", "model_worker"):
-                if getattr(input, f) is not None:
-                    setattr(p, f, getattr(input, f))
-            if input.violations is not None:
-                p.violations = [v.value for v in input.violations]
-            await p.save()
-            await audit(ctx, "personUpdate", "Person", p.id, p.path, before, snapshot(p))
-            return {"person": await person_by_id(info, p.id, p)}
-
-        return await run(ctx, PersonPayload, PersonError, body)
-
-    @strawberry.mutation(description="Give a person a staff role (community worker, grid worker, community police) at a node.")
-    async def staff_role_assign(self, info: Info, person_id: strawberry.ID, kind: StaffKindEnum,  # type: ignore[valid-type]
-                                node_id: strawberry.ID, started_on: date) -> StaffRolePayload:
-        ctx = info.context
-
-        async def body():
-            p = await _person_for(info, person_id, "personId")
-            node = await node_for(info, node_id, "nodeId", Capability.PERSON_WRITE)
-            await locked(Person, id=p.id)  # concurrent assignments of this person queue up
-            if await StaffRole.filter(person_id=p.id, kind=StaffKind(kind), node_id=node.id, ended_on__isnull=True).exists():
-                raise _role_held()
-            r = await StaffRole.create(person_id=p.id, kind=StaffKind(kind), node_id=node.id, path=node.path, started_on=started_on)
-            await audit(ctx, "staffRoleAssign", "StaffRole", r.id, r.path, None, snapshot(r))
-            return {"staff_role": StaffRoleType.of(r)}
-
-        def integrity(exc: IntegrityError) -> Problem:
-            if violates(exc, "uq_staff_role_open"):
-                return _role_held()
-            raise exc
-
-        return await run(ctx, StaffRolePayload, PersonError, body, integrity=integrity)
-
-    @strawberry.mutation(description="End a staff role.")
-    async def staff_role_end(self, info: Info, id: strawberry.ID, ended_on: date) -> StaffRolePayload:
-        ctx = info.context
-
-        async def body():
-            pk = decode(id, "id", ("StaffRole",))
-            r = await locked(StaffRole, id=pk)
-            if r is None or not ctx.viewer.can_read(r.path):
-                raise Denied()
-            ctx.viewer.require(Capability.PERSON_WRITE, r.path)
-            if r.ended_on is not None:
-                raise Problem("ALREADY_CLOSED", ["id"])
-            if ended_on < r.started_on:
-                raise Problem("INVALID_DATE_ORDER", ["endedOn"], later="结束日期", earlier="开始日期", later_en="endedOn", earlier_en="startedOn")
-            before = snapshot(r)
-            r.ended_on = ended_on
-            await r.save(update_fields=["ended_on"])
-            await audit(ctx, "staffRoleEnd", "StaffRole", r.id, r.path, before, snapshot(r))
-            return {"staff_role": StaffRoleType.of(r)}
-
-        return await run(ctx, StaffRolePayload, PersonError, body)
-
-    @strawberry.mutation(description=(
-        "Record a building head already serving before the system (from a paper register): "
-        "their term runs five years from its start, ending no later than the community's election cycle."
-    ))
-    async def building_head_record(self, info: Info, person_id: strawberry.ID, service_area_id: strawberry.ID,
-                                   starts_on: date) -> BuildingHeadTermPayload:
-        ctx = info.context
-
-        async def body():
-            pk = decode(person_id, "personId", ("Person",))
-            p = await Person.get_or_none(id=pk)
-            if p is None or not ctx.viewer.can_read(p.path):
-                raise Denied()
-            apk = decode(service_area_id, "serviceAreaId", ("ServiceArea",))
-            # the area's row is locked: concurrent records (and publications) for it queue up
-            area = await locked(ServiceArea, id=apk)
-            if area is None or not ctx.viewer.can_read(area.path):
-                raise Denied()
-            ctx.viewer.require(Capability.BUILDING_HEAD_RECORD, area.path)
-            if area.closed_on is not None:
-                raise Problem("ALREADY_CLOSED", ["serviceAreaId"])
-            if starts_on > today():
-                raise Problem("FUTURE_DATE", ["startsOn"], zh=f"日期{starts_on}晚于今天，不能登记尚未开始的任期",
-                              en=f"the date {starts_on} is after today: a term is recorded once it has begun")
-            if await BuildingHead.filter(person_id=p.id, service_area_id=area.id, status=TermStatus.ACTIVE).exists():
-                raise Problem("ALREADY_SERVING", ["personId"], zh=f"{p.name}已在该片区任职", en=f"{p.name} already serves this area")
-            container = await Node.get(id=area.container_id)
-            chain_node = container if container.kind != NodeKind.COMPOUND else await Node.get(id=container.parent_id)
-            values = await parameters_in_force(container.path, starts_on)
-            ends = term_end(starts_on, int(values["term_years"]), chain_node.election_cycle_ends_on)
-            kind = head_kind(container.kind, container.chain)
-            t = await BuildingHead.create(
-                person_id=p.id, service_area_id=area.id, path=area.path, kind=kind, starts_on=starts_on,
-                ends_on=ends, recorded_from_register=True,
-            )
-            await audit(ctx, "buildingHeadRecord", "BuildingHead", t.id, t.path, None, snapshot(t))
-            return {"term": BuildingHeadTerm.of(t)}
-
-        def integrity(exc: IntegrityError) -> Problem:
-            if violates(exc, "uq_building_head_active"):
-                return Problem("ALREADY_SERVING", ["personId"], zh="该人员已在该片区任职", en="this person already serves this area")
-            raise exc
-
-        return await run(ctx, BuildingHeadTermPayload, PersonError, body, integrity=integrity)
-
-
 def _role_held() -> Problem:
-    return Problem("STAFF_ROLE_HELD", ["kind"], zh="该人员在此已担任该职务（未结束）",
-                   en="this person already holds this role here (not ended)")
+    return Problem("STAFF_ROLE_HELD", ["kind"])
 
 
-__all__ = ["PeopleQuery", "PeopleMutation", "TREE_TYPES", "params"]
+def _already_serving(person: str, person_en: str) -> Problem:
+    return Problem("ALREADY_SERVING", ["personId"], person=person, person_en=person_en)
+
+
+__all__ = [
+    "PersonData", "PersonChanges", "list_people", "create_person", "update_person", "assign_staff_role",
+    "end_staff_role", "record_building_head", "filings_of_term",
+]

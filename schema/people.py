@@ -8,11 +8,21 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from models.people import StaffRole as StaffRoleRow
+from models.recruitment import BuildingHead as BuildingHeadRow
 from policy.dates import age_on
 from policy.privacy import PersonAccess, mask_person
 from policy.kinds import Gender, HeadKind, StaffKind, TermStatus, Violation
-from schema.common import Node, UserError, error_codes, to_global_id
-from schema.tree import TreeNode, tree_node
+from resolvers import people as ops
+from resolvers.clock import today
+from resolvers.errors import Problem, Problems
+from resolvers.privacy import access_for
+from schema.common import Connection, Edge, Node, UserError, check_search, error_codes, paginate, to_global_id
+from schema.nodes import decode, fetcher, register
+from schema.payloads import payload_errors
+from schema.tree import TYPE_NAMES, TreeNode, tree_node
+
+TREE_TYPES = tuple(TYPE_NAMES.values())
 
 GenderEnum = strawberry.enum(Gender, name="Gender")
 ViolationEnum = strawberry.enum(Violation, name="Violation")
@@ -55,8 +65,6 @@ class Person(Node):
 
     @classmethod
     def of(cls, p, access: PersonAccess) -> "Person":
-        from resolvers.clock import today
-
         v = mask_person({f: getattr(p, f) for f in ("id_number", "phone", "birth_date", "gender", "residence_id")},
                         full=access.full, on=today())
         return cls(
@@ -70,8 +78,6 @@ class Person(Node):
 
     @strawberry.field(description="Completed years today (given to every reader, also when personal data is masked).")
     def age(self) -> int:
-        from resolvers.clock import today
-
         return age_on(self.born, today())
 
     @strawberry.field(description="The register (community) the person belongs to.")
@@ -104,8 +110,6 @@ class Person(Node):
 async def people_of(info: Info, rows: list) -> list[Person]:
     """The people among ``rows`` the caller may read, each masked as the caller's roles require
     (the same rule as node(id:) and every nested person edge)."""
-    from resolvers.privacy import access_for
-
     accesses = await access_for(info.context.viewer, info.context.loaders, rows)
     return [Person.of(p, a) for p, a in zip(rows, accesses) if a.readable]
 
@@ -171,10 +175,8 @@ class BuildingHeadTerm(Node):
 
     @strawberry.field(description="Changes of this term filed with the subdistrict's competent section.")
     async def filings(self) -> list["HeadChangeFiling"]:
-        from models.recruitment import HeadChangeFiling as F
-
         return [HeadChangeFiling(change=f.change, effective_on=f.effective_on, reason=f.reason, filed_by=f.filed_by, filed_at=f.filed_at)
-                for f in await F.filter(term_id=self.pk).order_by("id")]
+                for f in await ops.filings_of_term(self.pk)]
 
     @strawberry.field
     async def service_area(self, info: Info) -> Annotated["ServiceArea", strawberry.lazy("schema.tree")] | None:
@@ -251,3 +253,104 @@ class StaffRolePayload:
 class BuildingHeadTermPayload:
     term: BuildingHeadTerm | None = None
     errors: list[PersonError] = strawberry.field(default_factory=list)
+
+
+@fetcher("Person")
+async def fetch_person(info: Info, pk: int) -> Person | None:
+    return await person_by_id(info, pk)
+
+
+register("BuildingHeadTerm", BuildingHeadRow, BuildingHeadTerm.of)
+register("StaffRole", StaffRoleRow, StaffRole.of)
+
+
+@strawberry.type
+class PeopleQuery:
+    @strawberry.field(description="People on the registers within your scope.")
+    async def people(
+        self, info: Info, name_contains: str | None = None, first: int | None = None, after: str | None = None,
+        last: int | None = None, before: str | None = None,
+    ) -> Connection[Person]:
+        info.context.viewer.require_authenticated()
+        rows = await ops.list_people(info.context.viewer, name_contains=check_search(name_contains, "nameContains"))
+        page = paginate(rows, first=first, after=after, last=last, before=before)
+        views = {p.pk: p for p in await people_of(info, [e.node for e in page.edges])}
+        page.edges = [Edge(cursor=e.cursor, node=views[e.node.id]) for e in page.edges if e.node.id in views]
+        return page
+
+
+def _residence_id(gid: strawberry.ID | None) -> int | None:
+    return decode(gid, "residenceId", TREE_TYPES) if gid is not None else None
+
+
+@strawberry.type
+class PeopleMutation:
+    @strawberry.mutation(description="Register a person. The ID number is checked against its GB 11643 check digit.")
+    async def person_create(self, info: Info, input: PersonCreateInput) -> PersonPayload:
+        ctx = info.context
+        try:
+            home_id = decode(input.home_id, "homeId", TREE_TYPES)
+            data = ops.PersonData(
+                name=input.name, id_number=input.id_number, phone=input.phone, residence_id=_residence_id(input.residence_id),
+                permanent_resident=input.permanent_resident, property_fee_paid=input.property_fee_paid,
+                violations=list(input.violations), party_member=input.party_member, retired_cadre=input.retired_cadre,
+                model_worker=input.model_worker,
+            )
+            p = await ops.create_person(ctx.viewer, home_id=home_id, data=data)
+        except (Problem, Problems) as exc:
+            return PersonPayload(errors=payload_errors(PersonError, exc, ctx.locale))
+        return PersonPayload(person=await person_by_id(info, p.id, p), errors=[])
+
+    @strawberry.mutation(description="Change a person's contact, residence, fee status, violations or preference flags.")
+    async def person_update(self, info: Info, input: PersonUpdateInput) -> PersonPayload:
+        ctx = info.context
+        try:
+            pk = decode(input.id, "id", ("Person",))
+            changes = ops.PersonChanges(
+                name=input.name, phone=input.phone, residence_id=_residence_id(input.residence_id),
+                permanent_resident=input.permanent_resident, property_fee_paid=input.property_fee_paid,
+                violations=list(input.violations) if input.violations is not None else None,
+                party_member=input.party_member, retired_cadre=input.retired_cadre, model_worker=input.model_worker,
+            )
+            p = await ops.update_person(ctx.viewer, pk, changes)
+        except (Problem, Problems) as exc:
+            return PersonPayload(errors=payload_errors(PersonError, exc, ctx.locale))
+        return PersonPayload(person=await person_by_id(info, p.id, p), errors=[])
+
+    @strawberry.mutation(description="Give a person a staff role (community worker, grid worker, community police) at a node.")
+    async def staff_role_assign(self, info: Info, person_id: strawberry.ID, kind: StaffKindEnum,  # type: ignore[valid-type]
+                                node_id: strawberry.ID, started_on: date) -> StaffRolePayload:
+        ctx = info.context
+        try:
+            r = await ops.assign_staff_role(
+                ctx.viewer, person_id=decode(person_id, "personId", ("Person",)), kind=StaffKind(kind),
+                node_id=decode(node_id, "nodeId", TREE_TYPES), started_on=started_on,
+            )
+        except (Problem, Problems) as exc:
+            return StaffRolePayload(errors=payload_errors(PersonError, exc, ctx.locale))
+        return StaffRolePayload(staff_role=StaffRole.of(r), errors=[])
+
+    @strawberry.mutation(description="End a staff role.")
+    async def staff_role_end(self, info: Info, id: strawberry.ID, ended_on: date) -> StaffRolePayload:
+        ctx = info.context
+        try:
+            r = await ops.end_staff_role(ctx.viewer, decode(id, "id", ("StaffRole",)), ended_on=ended_on)
+        except (Problem, Problems) as exc:
+            return StaffRolePayload(errors=payload_errors(PersonError, exc, ctx.locale))
+        return StaffRolePayload(staff_role=StaffRole.of(r), errors=[])
+
+    @strawberry.mutation(description=(
+        "Record a building head already serving before the system (from a paper register): "
+        "their term runs five years from its start, ending no later than the community's election cycle."
+    ))
+    async def building_head_record(self, info: Info, person_id: strawberry.ID, service_area_id: strawberry.ID,
+                                   starts_on: date) -> BuildingHeadTermPayload:
+        ctx = info.context
+        try:
+            t = await ops.record_building_head(
+                ctx.viewer, person_id=decode(person_id, "personId", ("Person",)),
+                service_area_id=decode(service_area_id, "serviceAreaId", ("ServiceArea",)), starts_on=starts_on,
+            )
+        except (Problem, Problems) as exc:
+            return BuildingHeadTermPayload(errors=payload_errors(PersonError, exc, ctx.locale))
+        return BuildingHeadTermPayload(term=BuildingHeadTerm.of(t), errors=[])

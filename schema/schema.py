@@ -13,7 +13,7 @@ from resolvers.access import AccessMutation, AccessQuery
 from resolvers.calendar import CalendarMutation, CalendarQuery
 from resolvers.changes import Subscription
 from schema.nodes import resolve_node
-from resolvers.people import PeopleMutation, PeopleQuery
+from schema.people import PeopleMutation, PeopleQuery
 from resolvers.recruitment import RecruitmentMutation, RecruitmentQuery
 from resolvers.tree import TreeMutation, TreeQuery
 from schema.workstations import WorkstationMutation, WorkstationQuery
