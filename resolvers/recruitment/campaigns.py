@@ -76,7 +76,7 @@ async def open_campaign(
     """``service_areas``: (primary key, the ID as the caller gave it) of the areas to fill, or None
     for every open area of the community with a vacancy."""
     async with unit_of_work(caller) as uow:
-        community = await node_in_scope(caller, community_id, Capability.RECRUITMENT)
+        community = await node_in_scope(caller, community_id, Capability.RECRUITMENT, COMMUNITY_KINDS)
         if not name.strip():
             raise Problem("REQUIRED", ["input", "name"], label="名称")
         not_future(opened_on, ["input", "openedOn"])
