@@ -5,12 +5,14 @@ from datetime import date
 
 from resolvers.clock import today
 from resolvers.errors import Problem
+from resolvers.messages import render
 
 
 def not_future(on: date, field: list[str]) -> date:
     """``on`` itself, or FUTURE_DATE naming the argument when it is after today (Asia/Shanghai)."""
     now = today()
     if on > now:
-        raise Problem("FUTURE_DATE", field, zh=f"日期{on}晚于今天（{now}），不能登记尚未发生的事项",
-                      en=f"the date {on} is after today ({now}): a step is recorded once it has happened")
+        params = {"on": on, "now": now}
+        raise Problem("FUTURE_DATE", field, zh=render("RECRUITMENT_FUTURE_DATE", "zh", params),
+                      en=render("RECRUITMENT_FUTURE_DATE", "en", params))
     return on

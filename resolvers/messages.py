@@ -103,6 +103,46 @@ _CALENDAR: dict[str, tuple[str, str]] = {
 
 # recruitment: codes raised by that domain's operations (kept apart so domains edit their own part)
 _RECRUITMENT: dict[str, tuple[str, str]] = {
+    "STEP_OUT_OF_ORDER": ("还不能{step_zh}：须先完成“{missing_zh}”", "{step} is not possible yet: {missing_step} must come first"),
+    "NO_SERVICE_AREAS": ("没有需要招募的服务片区（请先划分片区，或所有席位已满）",
+                         "no service area to recruit for (define areas first, or every seat is filled)"),
+    "CAMPAIGN_CLOSED": ("招募已结束", "the campaign is closed"),
+    "NOT_IN_CAMPAIGN": ("该片区不在本次招募范围内", "this service area is not part of the campaign"),
+    "ALREADY_APPLIED": ("{name}已在本次招募中报名", "{name_en} has already applied in this campaign"),
+    "ORGANISATION_REQUIRED": ("组织推荐须写明推荐组织", "an organisational nomination names the organisation"),
+    "TOO_FEW_SIGNERS": ("有效签名{counted}人，少于本楼栋居民至少{minimum}人联名的要求",
+                        "{counted} valid signers; at least {minimum} residents of the building are required"),
+    "POLICE_OPINION_REQUIRED": ("须先取得社区民警意见，才能确定人选", "the community police officer's opinion is required first"),
+    "POLICE_OPINION_UNFAVOURABLE": ("社区民警意见为不同意，不能确定为人选", "the police officer's opinion is unfavourable"),
+    "NOTICE_CLOSED": ("不在公示期内，不能提出异议", "objections are raised during the public notice only"),
+    "ALREADY_RESOLVED": ("该异议已处理", "this objection is already resolved"),
+    "NOTICE_TOO_SHORT": ("公示期未满：最短公示期至{min_last_day}，{confirmable_from}起方可确认",
+                         "the notice has not run its minimum: it lasts until {min_last_day}; confirmable from {confirmable_from}"),
+    "OBJECTION_OPEN": ("还有{count}条异议未处理", "{count} objection(s) still open"),
+    "AREA_FULL": ("该片区席位已满", "every seat of this service area is filled"),
+    "RESIGNATION_PENDING": ("已于{requested_on}提出辞职，于{ended_on}离任",
+                            "a resignation was requested on {requested_on}; the term ends on {ended_on}"),
+    "RESIGNATION_TOO_EARLY": ("辞职须提前{months}个月提出，最早于{earliest}离任",
+                              "resignation needs {months} months' notice: the earliest end is {earliest}"),
+    "WRONG_REASON": ("辞职和任期届满有各自的办理方式", "resignation and term expiry have their own mutations"),
+    "NOT_AT_TERM_END": ("任期于{ends_on}届满，届满前三个月内方可续任",
+                        "the term ends on {ends_on}: renewal is possible in its last three months"),
+    "TERM_ENDED": ("该任期已结束", "this term has already ended"),
+    # the wording of a code in one situation (codes shared with other domains keep their own entry
+    # there): rendered by resolvers.recruitment.common.worded under the code the client sees
+    "RECRUITMENT_STEP_IN_STATUS": ("申请当前状态为{status}，不能{step_zh}", "{step} is not possible in status {status}"),
+    "RECRUITMENT_WITHDRAW_IN_STATUS": ("申请当前状态为{status}，不能撤回", "cannot withdraw in status {status}"),
+    "RECRUITMENT_POLICE_IN_STATUS": ("申请当前状态为{status}，不能记录民警意见",
+                                     "a police opinion cannot be recorded in status {status}"),
+    "RECRUITMENT_CAMPAIGN_ALREADY_CLOSED": ("招募已结束", "the campaign is already closed"),
+    "RECRUITMENT_NO_RESIDENCE": ("{name}没有登记居住楼栋，无法由居民推荐",
+                                 "{name} has no registered building for a resident nomination"),
+    "RECRUITMENT_SCORE_RANGE": ("评分应在0到100之间", "the score is between 0 and 100"),
+    "RECRUITMENT_UNKNOWN_YEAR": ("系统还没有{year}年的节假日安排，请管理员先录入",
+                                 "no working-day arrangement for {year}: an administrator must enter it"),
+    "RECRUITMENT_FUTURE_DATE": ("日期{on}晚于今天（{now}），不能登记尚未发生的事项",
+                                "the date {on} is after today ({now}): a step is recorded once it has happened"),
+    "RECRUITMENT_ALREADY_SERVING": ("该人员已在该片区任职", "this person already serves this area"),
 }
 
 # jobs: codes raised by that domain's operations (kept apart so domains edit their own part)

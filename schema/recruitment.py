@@ -8,9 +8,11 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
+from models import recruitment as rows
 from policy.recruitment import ApplicationStatus, Channel, ObjectionStatus, Organisation, next_step
 from policy.terms import EndReason
 from schema.common import Node, UserError, error_codes, to_global_id
+from schema.nodes import register
 from schema.people import BuildingHeadTerm, Person, people_of, person_by_id
 from schema.tree import Rollup, ServiceArea, TreeNode, tree_node
 
@@ -260,9 +262,11 @@ class RecruitmentCampaign(Node):
 
     @strawberry.field(description="Seats: each service area of the campaign with households, heads, vacancies and applicants.")
     async def seats(self, info: Info) -> list[CampaignSeat]:
-        from resolvers.recruitment import campaign_seats
+        from resolvers.recruitment.campaigns import campaign_seats
 
-        return await campaign_seats(info, self.pk)
+        return [CampaignSeat(service_area=ServiceArea.of(s.area), rollup=Rollup.of(s.figures),
+                             applications=[Application.of(a) for a in s.applications])
+                for s in await campaign_seats(info.context.viewer, self.pk)]
 
 
 @strawberry.enum
@@ -386,3 +390,9 @@ class TermPayload:
 class RecruitmentNeed:
     service_area: ServiceArea
     rollup: Rollup
+
+
+# node(id:) for the recruitment types: found and within the caller's scope, or null
+register("RecruitmentCampaign", rows.RecruitmentCampaign, RecruitmentCampaign.of)
+register("Application", rows.Application, Application.of)
+register("Objection", rows.Objection, Objection.of)

@@ -14,7 +14,7 @@ from resolvers.calendar import CalendarMutation, CalendarQuery
 from resolvers.changes import Subscription
 from schema.nodes import resolve_node
 from schema.people import PeopleMutation, PeopleQuery
-from resolvers.recruitment import RecruitmentMutation, RecruitmentQuery
+from schema.recruitment_fields import RecruitmentMutation, RecruitmentQuery
 from resolvers.tree import TreeMutation, TreeQuery
 from schema.workstations import WorkstationMutation, WorkstationQuery
 from schema import people, recruitment, tree, workstations

@@ -22,12 +22,11 @@ async def workstation_deadline_check(ctx: dict[str, Any]) -> dict[str, int]:
 
 
 async def end_due_terms(ctx: dict[str, Any]) -> dict[str, int]:
-    """Daily: end resignations whose end date has come and terms past their end (idempotent:
-    a term already ended is not touched again)."""
-    from tortoise.transactions import in_transaction
+    """Daily: end resignations whose end date has come and terms past their end, audited as
+    "system" (idempotent: a term already ended is not touched again). The operation owns its
+    unit of work; the API would call the same one."""
+    from resolvers import clock
+    from resolvers.recruitment import terms
+    from resolvers.viewer import SYSTEM
 
-    from resolvers.clock import today
-    from resolvers.recruitment import end_due_terms as end_terms
-
-    async with in_transaction():
-        return {"ended": await end_terms(today())}
+    return {"ended": len(await terms.end_due_terms(SYSTEM, on=clock.today()))}
