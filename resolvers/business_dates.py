@@ -5,7 +5,6 @@ from datetime import date
 
 from resolvers.clock import today
 from resolvers.errors import Problem
-from resolvers.messages import render
 
 
 def not_future(on: date, field: list[str]) -> date:
@@ -13,6 +12,5 @@ def not_future(on: date, field: list[str]) -> date:
     now = today()
     if on > now:
         params = {"on": on, "now": now}
-        raise Problem("FUTURE_DATE", field, zh=render("RECRUITMENT_FUTURE_DATE", "zh", params),
-                      en=render("RECRUITMENT_FUTURE_DATE", "en", params))
+        raise Problem("FUTURE_DATE", field, message="RECRUITMENT_FUTURE_DATE", **params)
     return on

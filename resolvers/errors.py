@@ -5,23 +5,22 @@ from __future__ import annotations
 
 
 class Problem(Exception):
-    """A broken rule or a wrong state: becomes one entry of a payload's ``errors``."""
+    """A broken rule or a wrong state: becomes one entry of a payload's ``errors``. ``code`` is
+    what the client branches on; its message is the catalogue's entry for ``code`` — or for
+    ``message`` when one code words several situations — filled with the named ``params``."""
 
-    def __init__(
-        self,
-        code: str,
-        field: list[str] | str | None = None,
-        *,
-        zh: str | None = None,
-        en: str | None = None,
-        **params: object,
-    ) -> None:
+    def __init__(self, code: str, field: list[str] | str | None = None, *, message: str | None = None,
+                 **params: object) -> None:
         super().__init__(code)
         self.code = code
         self.field = [field] if isinstance(field, str) else field
-        self.zh = zh
-        self.en = en
+        self.message_key = message or code
         self.params = params
+
+    def render(self, locale: str) -> str:
+        from resolvers.messages import render
+
+        return render(self.message_key, locale, self.params)
 
 
 class Problems(Exception):

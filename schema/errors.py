@@ -66,14 +66,8 @@ def refuse_bad_text(query: str | None, variables: dict | None) -> GraphQLError |
 
 
 def _problem_message(problem: Any, locale: str) -> str:
-    from resolvers.messages import render
-
-    if locale == "en" and problem.en:
-        return problem.en
-    if locale != "en" and problem.zh:
-        return problem.zh
     try:
-        return render(problem.code, locale, problem.params)
+        return problem.render(locale)
     except Exception:  # a message template missing a parameter: the code says enough
         return problem.code
 

@@ -9,19 +9,13 @@ from typing import Any, TypeVar
 from tortoise.exceptions import IntegrityError
 
 from resolvers.errors import Problem, Problems
-from resolvers.messages import render
 from resolvers.uow import unit_of_work
 
 P = TypeVar("P")
 
 
 def to_error(error_type: Callable[..., Any], problem: Problem, locale: str) -> Any:
-    if locale == "en" and problem.en:
-        message = problem.en
-    elif locale != "en" and problem.zh:
-        message = problem.zh
-    else:
-        message = render(problem.code, locale, problem.params)
+    message = problem.render(locale)
     codes = getattr(error_type, "_codes", None)
     code = codes(problem.code) if codes is not None else problem.code
     extra = {k: v for k, v in problem.params.items() if k in getattr(error_type, "_extra_fields", ())}

@@ -15,7 +15,6 @@ from policy.recruitment import STEP_ZH, StepError, check_step
 from resolvers.errors import Denied, Problem
 from resolvers.business_dates import not_future  # noqa: F401 - the operations' date check
 from resolvers.locks import locked
-from resolvers.messages import render
 from resolvers.viewer import Viewer
 
 M = TypeVar("M", bound=Model)
@@ -30,7 +29,7 @@ DATE_ARGS = {
 def worded(key: str, **params: Any) -> dict[str, Any]:
     """The catalogue's texts of ``key`` (resolvers/messages.py), for a Problem raised under a code
     whose own entry words another situation: ``Problem("REQUIRED", f, **worded("RECRUITMENT_SCORE_RANGE"))``."""
-    return {"zh": render(key, "zh", params), "en": render(key, "en", params)}
+    return {"message": key, **params}
 
 
 async def held(caller: Viewer, model: type[M], pk: int, capability: Capability) -> M:
