@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
 
-from grassroots.passwords import hash_password_async, verify_password_async
+from resolvers.passwords import hash_password_async, verify_password_async
 from grassroots.settings import Settings
 from models.access import ApiKey, AuthToken, RoleGrant, User
 from models.audit import AuditEntry

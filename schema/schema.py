@@ -10,7 +10,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
 from resolvers.access import AccessMutation, AccessQuery
-from resolvers.calendar import CalendarMutation, CalendarQuery
+from schema.calendar import CalendarMutation, CalendarQuery
 from resolvers.changes import Subscription
 from schema.nodes import resolve_node
 from resolvers.people import PeopleMutation, PeopleQuery
