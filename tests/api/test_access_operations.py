@@ -2,13 +2,14 @@
 arguments in, models or dataclasses out, problems and denials as plain exceptions."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
 from models.audit import AuditEntry
 from policy.kinds import Role
 from resolvers import access, calendar
+from resolvers.clock import SHANGHAI
 from resolvers.errors import Denied, Problem, Problems
 from resolvers.viewer import SYSTEM, viewer_from_token
 from tests.factory import PASSWORD, build_world
@@ -34,7 +35,7 @@ async def test_a_session_is_created_and_refused_without_http(world):
     session = await access.create_session(SYSTEM, username="cuiyuan", password=PASSWORD, address="test",
                                           token_ttl_hours=2)
     assert (await viewer_from_token(session.token)).label == "cuiyuan" == session.viewer.label
-    assert 7100 < (session.expires_at - access.datetime.now(access.SHANGHAI)).total_seconds() <= 7200
+    assert 7100 < (session.expires_at - datetime.now(SHANGHAI)).total_seconds() <= 7200
     entry = await AuditEntry.filter(action="sessionCreate").order_by("-id").first()
     assert entry.actor_label == "cuiyuan"  # recorded for the user who logged in
     with pytest.raises(Problem) as wrong:
