@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
-from grassroots.passwords import hash_password
 from models.access import RoleGrant, User
 from models.parameters import PolicyParameter
 from models.people import Person, StaffRole
@@ -47,6 +46,7 @@ from policy.recruitment import ApplicationStatus, Channel, ObjectionStatus, Orga
 from policy.seats import required_heads
 from policy.terms import EndReason
 from resolvers.parameters import parameters_in_force
+from resolvers.passwords import hash_password
 from resolvers.tree import create_node
 
 __all__ = ["DEMO_USERS", "DEMO_PASSWORD", "create_district", "create_user", "load_demo"]

@@ -92,6 +92,11 @@ _WORKSTATIONS: dict[str, tuple[str, str]] = {
 _ACCESS: dict[str, tuple[str, str]] = {
     "AUDIT_READ_NEEDED": ("查看审计日志需要管理员或办公室角色", "reading the audit log needs an administrator's or office's role"),
     "USER_LIST_NEEDS_ADMIN": ("查看用户列表需要管理员角色", "listing users needs an administrator's role"),
+    "TOO_MANY_ATTEMPTS": ("登录尝试过于频繁，请{retry_after}秒后再试", "too many login attempts: try again in {retry_after} seconds"),
+    "CAPABILITY_NOT_HELD": ("不能授予超出自身权限的角色：{role}在该节点含有您不具备的权限（{missing}）",
+                            "cannot confer {role} here: it carries capabilities you do not hold at this node ({missing_en})"),
+    "NOT_A_PARTNER_ROLE": ("API密钥只发给合作单位（12345热线、财政、保险公司）",
+                           "API keys are for partner agencies only (HOTLINE, FINANCE, INSURER)"),
 }
 
 # calendar: codes raised by that domain's operations (kept apart so domains edit their own part)
@@ -99,6 +104,16 @@ _CALENDAR: dict[str, tuple[str, str]] = {
     "SYSTEM_CALENDAR_ONLY": ("工作日安排全国通用，各新区共享：只有系统管理员可以录入某一年的安排",
                              "the working-day calendar is shared by every district: only the system administrator "
                              "enters a year's arrangement"),
+    "UNKNOWN_YEAR": ("系统尚无{year}年的工作日安排（法定节假日和调休），不能推算；请管理员先录入{year}年的安排",
+                     "no working-day arrangement for {year} (holidays and make-up working days): an administrator must enter it"),
+    "INVALID_LENGTH": ("公示天数须满足 1 ≤ 最少天数 ≤ 最多天数 ≤ {max}",
+                       "need 1 <= minDays <= maxDays <= {max}, got {min_days} and {max_days}"),
+    "INVALID_YEAR": ("年份{year}无效", "not a valid year: {year}"),
+    "DATE_OUTSIDE_YEAR": ("{label}{day}不在{year}年内", "{label_en} {day} is not in {year}"),
+    "BOTH_HOLIDAY_AND_MAKEUP": ("{day}不能既是放假日又是调休上班日", "{day} cannot be both a holiday and a make-up working day"),
+    "MAKEUP_NOT_WEEKEND": ("调休上班日必须是星期六或星期日，{day}不是", "make-up working days are Saturdays or Sundays; {day} is not"),
+    "TOO_LONG": ("{label}不能超过{max}个字", "the {label_en} may have at most {max} characters"),
+    "CONFLICT": ("该年份的安排正被同时录入，请重试", "this year's arrangement is being entered at the same time; try again"),
 }
 
 # recruitment: codes raised by that domain's operations (kept apart so domains edit their own part)

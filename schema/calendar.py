@@ -5,8 +5,12 @@ from datetime import date
 from enum import Enum
 
 import strawberry
+from strawberry.types import Info
 
+from resolvers import calendar
+from resolvers.errors import Problem, Problems
 from schema.common import UserError, error_codes
+from schema.payloads import payload_errors
 
 
 @strawberry.enum(description="Where a year's arrangement comes from.")
@@ -74,3 +78,50 @@ class WorkingDayYearSetInput:
 class WorkingDayYearPayload:
     working_day_year: WorkingDayYear | None = None
     errors: list[CalendarError] = strawberry.field(default_factory=list)
+
+
+def working_day_year(known: calendar.KnownYear) -> WorkingDayYear:
+    arr, row = known.arrangement, known.row
+    return WorkingDayYear(
+        year=arr.year, holidays=sorted(arr.holidays), makeup_workdays=sorted(arr.makeup_workdays),
+        source=WorkingDayYearSource.ENTERED if row is not None else WorkingDayYearSource.SEED,
+        note=row.note if row is not None else "",
+    )
+
+
+@strawberry.type
+class CalendarQuery:
+    @strawberry.field(description="Every year whose working-day arrangement the system knows, ascending: "
+                                  "the chinese-calendar seed and the years entered by an administrator.")
+    async def working_day_years(self, info: Info) -> list[WorkingDayYear]:
+        return [working_day_year(y) for y in await calendar.working_day_years(info.context.viewer)]
+
+    @strawberry.field(description="The public notice window for a notice posted on postedOn (docs/policy.md §5 step 5); "
+                                  "UNKNOWN_YEAR when it reaches a year whose arrangement is not known.")
+    async def notice_window(
+        self, info: Info, posted_on: date, min_days: int = 5, max_days: int = 7,
+    ) -> NoticeWindowResult:
+        try:
+            w = await calendar.notice_window(info.context.viewer, posted_on=posted_on, min_days=min_days,
+                                             max_days=max_days)
+        except (Problem, Problems) as exc:
+            return NoticeWindowResult(errors=payload_errors(CalendarError, exc, info.context.locale))
+        return NoticeWindowResult(window=NoticeWindow(
+            posted_on=w.posted_on, first_day=w.first_day, min_last_day=w.min_last_day,
+            max_last_day=w.max_last_day, confirmable_from=w.confirmable_from,
+        ))
+
+
+@strawberry.type
+class CalendarMutation:
+    @strawberry.mutation(description="Enter (or replace) a year's holiday arrangement, as published by the State "
+                                      "Council. It replaces the seed's year. Administrators only.")
+    async def working_day_year_set(self, info: Info, input: WorkingDayYearSetInput) -> WorkingDayYearPayload:
+        try:
+            known = await calendar.set_working_day_year(
+                info.context.viewer, year=input.year, holidays=input.holidays,
+                makeup_workdays=input.makeup_workdays, note=input.note,
+            )
+        except (Problem, Problems) as exc:
+            return WorkingDayYearPayload(errors=payload_errors(CalendarError, exc, info.context.locale))
+        return WorkingDayYearPayload(working_day_year=working_day_year(known), errors=[])

@@ -9,8 +9,8 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
-from resolvers.access import AccessMutation, AccessQuery
-from resolvers.calendar import CalendarMutation, CalendarQuery
+from schema.access import AccessMutation, AccessQuery
+from schema.calendar import CalendarMutation, CalendarQuery
 from resolvers.changes import Subscription
 from schema.nodes import resolve_node
 from schema.people import PeopleMutation, PeopleQuery

@@ -9,7 +9,7 @@ import pytest
 
 from grassroots import db
 from grassroots.demo import DEMO_USERS, load_demo
-from grassroots.passwords import verify_password
+from resolvers.passwords import verify_password
 from models.access import RoleGrant, User
 from models.parameters import PolicyParameter
 from models.people import Person

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 
-from grassroots import passwords
+from resolvers import passwords
 from grassroots.settings import Settings
 from tests.conftest import Api, serve
 from tests.factory import PASSWORD, build_world

@@ -1,4 +1,4 @@
-from grassroots.passwords import hash_password, verify_password
+from resolvers.passwords import hash_password, verify_password
 
 
 def test_scrypt_hash_round_trips_and_salts() -> None:
