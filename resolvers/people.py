@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 from tortoise.exceptions import IntegrityError
 
-from models.people import Person, StaffRole
+from models.people import Person, StaffRole, district_of
 from models.recruitment import BuildingHead
 from models.tree import Node, ServiceArea
 from policy import parameters as params
@@ -17,6 +17,7 @@ from policy.dates import term_end
 from policy.idnumber import IdNumberError, mask_id_number, parse_id_number
 from policy.kinds import NodeKind, StaffKind, TermStatus
 from policy.tree import LEAF_KINDS, head_kind
+from resolvers.business_dates import not_future
 from resolvers.context import today
 from resolvers.errors import Denied, Problem
 from resolvers.locks import locked, violates
@@ -120,7 +121,8 @@ class PeopleMutation:
             except IdNumberError as e:
                 raise Problem("INVALID_ID_NUMBER", ["input", "idNumber"], reason=ID_REASONS_ZH.get(e.reason, e.reason),
                               reason_en=str(e)) from None
-            if await Person.filter(id_number=rid.number).exists():
+            # a register record belongs to one district: the number is looked up there only
+            if await Person.filter(district_id=district_of(home.path), id_number=rid.number).exists():
                 raise _id_taken(rid.number)
             residence = await _residence(info, input.residence_id)
             p = await Person.create(
@@ -189,6 +191,7 @@ class PeopleMutation:
         ctx = info.context
 
         async def body():
+            not_future(ended_on, ["endedOn"])
             pk = decode(id, "id", ("StaffRole",))
             r = await locked(StaffRole, id=pk)
             if r is None or not ctx.viewer.can_read(r.path):

@@ -523,6 +523,7 @@ class RecruitmentMutation:
         ctx = info.context
 
         async def body():
+            not_future(ended_on, ["endedOn"])
             t = await _term_for(info, id)
             reason_v = EndReason(reason)
             if reason_v in (EndReason.RESIGNATION, EndReason.TERM_EXPIRED):
@@ -541,6 +542,10 @@ class RecruitmentMutation:
         ctx = info.context
 
         async def body():
+            # the renewal is the decision after the end-of-term assessment (docs/policy.md §11):
+            # recorded once taken, so its date is never after today; the new term itself
+            # starts the day after the old one ends, which may well be ahead
+            not_future(renewed_on, ["renewedOn"])
             t = await _term_for(info, id)
             if renewed_on < renewal_opens_on(t.ends_on):
                 raise Problem("NOT_AT_TERM_END", ["renewedOn"], zh=f"任期于{t.ends_on}届满，届满前三个月内方可续任",

@@ -14,6 +14,7 @@ from models.workstations import StationHeadAppointment, Workstation, Workstation
 from policy.access import Capability
 from policy.kinds import NodeKind, PlanStatus, StaffKind, StationHeadSource, TermStatus
 from policy.workstations import is_late, station_head_source_problem
+from resolvers.business_dates import not_future
 from resolvers.context import SHANGHAI, today
 from resolvers.errors import Denied, Problem
 from resolvers.locks import locked
@@ -225,6 +226,7 @@ class WorkstationMutation:
         ctx = info.context
 
         async def body():
+            not_future(ended_on, ["endedOn"])
             a = await locked(StationHeadAppointment, id=decode(id, "id", ("StationHeadAppointment",)))
             if a is None or not ctx.viewer.can_read(a.path):
                 raise Denied()
