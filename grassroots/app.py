@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -178,8 +179,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             result = await queue.run_and_wait(request.app.state.pool, "ping", timeout=5)
         except TimeoutError:
             return JSONResponse({"ok": False, "error": "no worker answered within 5 s"}, status_code=503)
-        except Exception as exc:  # report, do not crash
-            return JSONResponse({"ok": False, "error": f"{type(exc).__name__}: {exc}"}, status_code=503)
+        except Exception:  # report, do not crash; the exception's text (addresses, say) stays in the log
+            error_id = uuid.uuid4().hex[:12]
+            log.exception("health check failed (error id %s)", error_id)
+            return JSONResponse({"ok": False, "error": f"the worker queue is unavailable (error id {error_id})",
+                                 "errorId": error_id}, status_code=503)
         return JSONResponse({"ok": True, "worker": result})
 
     async def home(request: Request) -> RedirectResponse:

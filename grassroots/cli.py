@@ -196,7 +196,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     if args.command == "migrate":
-        _migrate(settings)
+        from models.duplicates import DuplicateRows
+
+        try:
+            _migrate(settings)
+        except DuplicateRows as exc:  # rows to resolve by hand: the message says which and how
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     elif args.command == "demo":
         _demo(settings)
     elif args.command == "bootstrap":

@@ -11,13 +11,16 @@ class Person(Model):
     id = fields.BigIntField(primary_key=True)
     name = fields.CharField(max_length=50)
     gender = fields.CharEnumField(Gender, max_length=8)
-    id_number = fields.CharField(max_length=18, unique=True)
+    # unique per district (uq_person_district_id_number, migration 0005): a register record
+    # belongs to one district, and nothing tells a district what another one registers
+    id_number = fields.CharField(max_length=18)
     birth_date = fields.DateField()
     phone = fields.CharField(max_length=20, null=True)
     home: fields.ForeignKeyRelation["Node"] = fields.ForeignKeyField(  # type: ignore[name-defined]
         "grassroots.Node", related_name="registered_people", on_delete=fields.RESTRICT
     )  # the community (or higher node) whose register holds the person: their scope
     path = fields.CharField(max_length=255, db_index=True)  # the home node's path
+    district_id = fields.BigIntField()  # the first segment of ``path``; kept in step by save()
     residence: fields.ForeignKeyNullableRelation["Node"] = fields.ForeignKeyField(  # type: ignore[name-defined]
         "grassroots.Node", related_name="residents", null=True, on_delete=fields.SET_NULL
     )  # building or village group lived in
@@ -35,6 +38,19 @@ class Person(Model):
 
     class Meta:
         table = "person"
+        unique_together = (("district_id", "id_number"),)  # uq_person_district_id_number (migration 0005)
+
+    async def save(self, *args, update_fields=None, **kwargs) -> None:  # type: ignore[override]
+        """Every save derives ``district_id`` from ``path`` (bulk path rewrites set both)."""
+        self.district_id = district_of(self.path)
+        if update_fields is not None and "path" in update_fields and "district_id" not in update_fields:
+            update_fields = [*update_fields, "district_id"]
+        await super().save(*args, update_fields=update_fields, **kwargs)
+
+
+def district_of(path: str) -> int:
+    """The district a path lies in: its first segment ("/1/5/12/" → 1)."""
+    return int(path.split("/")[1])
 
 
 class StaffRole(Model):

@@ -11,7 +11,7 @@ from datetime import date
 
 from tortoise.exceptions import IntegrityError
 
-from models.people import Person, StaffRole
+from models.people import Person, StaffRole, district_of
 from models.recruitment import BuildingHead, HeadChangeFiling
 from models.tree import Node, ServiceArea
 from policy.access import Capability
@@ -19,6 +19,7 @@ from policy.dates import term_end
 from policy.idnumber import IdNumberError, mask_id_number, parse_id_number
 from policy.kinds import NodeKind, StaffKind, TermStatus, Violation
 from policy.tree import LEAF_KINDS, head_kind
+from resolvers.business_dates import not_future
 from resolvers.clock import today
 from resolvers.errors import Problem
 from resolvers.locks import locked, violates
@@ -91,7 +92,8 @@ async def create_person(caller: Viewer, *, home_id: int, data: PersonData) -> Pe
             rid = parse_id_number(data.id_number, today=today())
         except IdNumberError as e:
             raise _invalid_id_number(e) from None
-        if await Person.filter(id_number=rid.number).exists():
+        # a register record belongs to one district: the number is looked up there only
+        if await Person.filter(district_id=district_of(home.path), id_number=rid.number).exists():
             raise _id_taken(rid.number)
         residence = await _residence(caller, data.residence_id)
         p = await Person.create(
@@ -149,6 +151,7 @@ async def assign_staff_role(caller: Viewer, *, person_id: int, kind: StaffKind, 
 
 
 async def end_staff_role(caller: Viewer, role_id: int, *, ended_on: date) -> StaffRole:
+    not_future(ended_on, ["endedOn"])
     async with unit_of_work(caller) as uow:
         r = await obtain(caller, StaffRole, role_id, Capability.PERSON_WRITE, for_update=True)
         if r.ended_on is not None:

@@ -10,11 +10,12 @@ from tortoise.exceptions import IntegrityError
 
 from models.access import ApiKey, RoleGrant
 from models.parameters import PolicyParameter
-from models.people import Person, StaffRole
+from models.people import Person, StaffRole, district_of
 from models.recruitment import BuildingHead
 from models.tree import ChainChange, Node, ServiceArea
 from models.workstations import StationHeadAppointment, Workstation, WorkstationCampaign, WorkstationPlan
 from policy.access import Capability
+from policy.idnumber import mask_id_number
 from policy.kinds import Chain, NodeKind, TermStatus
 from policy.tree import (
     CHAIN_NODES, LEAF_KINDS, allowed_child_kinds, can_hold, chain_children, default_chain, is_area_container,
@@ -148,12 +149,23 @@ def _node_integrity(code: str | None, name: str | None, name_field: list[str]):
 
 
 async def _rewrite_paths(old: str, new: str) -> None:
+    """Move every row under ``old`` to ``new``; a person's district follows their path."""
+    if district_of(old) != district_of(new):
+        # a register record belongs to one district: the moved people must not meet their
+        # number there (answered like personCreate's duplicate, naming nobody)
+        numbers = Person.filter(path__startswith=old).values_list("id_number", flat=True)
+        taken = await Person.filter(district_id=district_of(new), id_number__in=await numbers).first()
+        if taken is not None:
+            raise Problem("ID_NUMBER_TAKEN", ["newParentId"], masked=mask_id_number(taken.id_number))
     for model in PATH_MODELS:
         rows = await model.filter(path__startswith=old)
         for r in rows:
             r.path = new + r.path[len(old):]
+            if model is Person:
+                r.district_id = district_of(r.path)
         if rows:
-            await model.bulk_update(rows, fields=["path"], batch_size=500)
+            fields = ["path", "district_id"] if model is Person else ["path"]
+            await model.bulk_update(rows, fields=fields, batch_size=500)
 
 
 async def _close_subtree(node: Node, on: date) -> int:

@@ -17,6 +17,7 @@ from models.workstations import StationHeadAppointment, Workstation, Workstation
 from policy.access import Capability
 from policy.kinds import NodeKind, PlanStatus, PremisesKind, StaffKind, StationHeadSource, TermStatus
 from policy.workstations import is_late, station_head_source_problem
+from resolvers.business_dates import not_future
 from resolvers.clock import now
 from resolvers.errors import Problem
 from resolvers.rows import ancestor_ids
@@ -257,6 +258,7 @@ async def appoint_station_head(
 
 async def end_station_head(caller: Viewer, appointment_id: int, *, ended_on: date, reason: str) -> StationHeadAppointment:
     """End a station head's appointment (once); the person and the station are free again."""
+    not_future(ended_on, ["endedOn"])
     async with unit_of_work(caller) as uow:
         a = await obtain(caller, StationHeadAppointment, appointment_id, Capability.STATION_HEAD_APPOINT, for_update=True)
         if a.ended_on is not None:

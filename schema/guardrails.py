@@ -137,6 +137,7 @@ LIST_BOUNDS: dict[str, int] = {
     "chainHistory": 50,
     "grants": 50,
     "signers": 50,
+    "warnings": 50,  # one per signature that does not count
     "judgements": 50,
     "objections": 50,
     "history": 100,

@@ -299,6 +299,7 @@ class TreeErrorCode(Enum):
     AREA_HAS_HEADS = "AREA_HAS_HEADS"
     INVALID_DATE_ORDER = "INVALID_DATE_ORDER"
     NAME_TAKEN = "NAME_TAKEN"
+    ID_NUMBER_TAKEN = "ID_NUMBER_TAKEN"  # a cross-district move meeting a number registered there
 
 
 @error_codes(TreeErrorCode)

@@ -166,6 +166,7 @@ class WorkstationErrorCode(Enum):
     NOT_APPOINTED = "NOT_APPOINTED"
     WRONG_STATUS = "WRONG_STATUS"
     INVALID_DATE_ORDER = "INVALID_DATE_ORDER"
+    FUTURE_DATE = "FUTURE_DATE"
 
 
 @error_codes(WorkstationErrorCode)

@@ -7,10 +7,14 @@ PostgreSQL; NULLs never collide in a unique index on either. Rules that are coun
 objection's resolution, a term's end) by a lock on that row.
 
 A database that already holds duplicates (two open siblings of the same name, say)
-must have them resolved before this migration can apply.
+must have them resolved before this migration can apply: it checks first and stops with
+a message naming every duplicate (table, ids, names) and what to do, changing nothing
+(models/duplicates.py).
 """
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from models.duplicates import check_no_duplicates
 
 INDEXES = [
     # one live application per person per campaign (a withdrawn one may be followed by a new one)
@@ -34,11 +38,16 @@ def _create(name: str, table: str, columns: str, where: str | None) -> str:
     return f"CREATE UNIQUE INDEX {name} ON {table} ({columns})" + (f" WHERE {where}" if where else "")
 
 
+async def _check(apps, schema_editor) -> None:
+    await check_no_duplicates(schema_editor.client)
+
+
 class Migration(migrations.Migration):
     dependencies = [('grassroots', '0002_recruitment')]
 
     initial = False
 
     operations = [
-        ops.RunSQL(_create(*i), reverse_sql=f"DROP INDEX {i[0]}") for i in INDEXES
+        ops.RunPython(_check, ops.RunPython.noop),
+        *(ops.RunSQL(_create(*i), reverse_sql=f"DROP INDEX {i[0]}") for i in INDEXES),
     ]

@@ -10,6 +10,7 @@ from policy.access import Capability
 from policy.dates import term_end
 from policy.kinds import TermStatus
 from policy.terms import EndReason, earliest_resignation_end, renewal_opens_on, renewed_term_start
+from resolvers.business_dates import not_future
 from resolvers.clock import today
 from resolvers.errors import Problem
 from resolvers.parameters import parameters_in_force
@@ -59,6 +60,7 @@ async def resign(caller: Viewer, term_id: int, requested_on: date, ends_on: date
 
 async def terminate(caller: Viewer, term_id: int, reason: EndReason, ended_on: date, note: str = "") -> BuildingHead:
     """Failing the annual assessment, three unexcused absences, or replacement for failing the duties."""
+    not_future(ended_on, ["endedOn"])
     async with unit_of_work(caller) as uow:
         t = await _active_term(caller, term_id)
         reason_v = EndReason(reason)
@@ -75,6 +77,9 @@ async def terminate(caller: Viewer, term_id: int, reason: EndReason, ended_on: d
 
 async def renew(caller: Viewer, term_id: int, renewed_on: date, assessment_note: str) -> BuildingHead:
     """A new term for a head who passed the end-of-term assessment; returns the new term."""
+    # the renewal is the decision after the end-of-term assessment (docs/policy.md §11): recorded
+    # once taken, so its date is never after today; the new term itself may start ahead
+    not_future(renewed_on, ["renewedOn"])
     async with unit_of_work(caller) as uow:
         t = await _active_term(caller, term_id)
         if renewed_on < renewal_opens_on(t.ends_on):

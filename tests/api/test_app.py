@@ -14,6 +14,26 @@ async def test_health_goes_through_the_queue_and_the_worker(api):
     assert body["ok"] is True and body["worker"]["pong"] is True and body["worker"]["nodes"] == 11
 
 
+async def test_health_failure_names_no_address_and_logs_an_error_id(api, monkeypatch, caplog):
+    """A broken queue answers 503 with a fixed message and an error id; the exception itself
+    (here with a Redis address in it) is only in the log, with its traceback, under that id."""
+    from workers import queue
+
+    async def broken(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 10.1.2.3:6390. Connection refused.")
+
+    monkeypatch.setattr(queue, "run_and_wait", broken)
+    with caplog.at_level("ERROR", logger="grassroots"):
+        r = await api.http.get("/healthz")
+    assert r.status_code == 503
+    body = r.json()
+    assert "10.1.2.3" not in r.text and "6390" not in r.text and "ConnectionError" not in r.text
+    assert re.fullmatch(r"[0-9a-f]{12}", body["errorId"])
+    assert body == {"ok": False, "error": f"the worker queue is unavailable (error id {body['errorId']})", "errorId": body["errorId"]}
+    [record] = [r for r in caplog.records if body["errorId"] in r.getMessage()]
+    assert record.exc_info and "10.1.2.3:6390" in str(record.exc_info[1])
+
+
 async def test_graphiql_is_served_without_a_cdn(api):
     r = await api.http.get("/graphql", headers={"Accept": "text/html"})
     assert r.status_code == 200 and "graphiql" in r.text.lower()

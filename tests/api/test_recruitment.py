@@ -188,12 +188,12 @@ async def test_the_whole_path_from_campaign_to_first_day(api):
     assert appointed["stationHeadAppoint"] == {"appointment": {"source": "BUILDING_HEAD", "person": {"name": "王秀英"}}, "errors": []}
 
 
-async def _published_head(api):
+async def _published_head(api, starts_on: str = "2025-03-01"):
     """A head already serving, recorded from the register (the recruitment path is tested above)."""
     w, officer, area_id = await _setup(api)
     head = await _resident(w, "孙楼长", "411", w.buildings_a[0])
-    rec = await officer.gql("mutation($p: ID!, $a: ID!){ buildingHeadRecord(personId: $p, serviceAreaId: $a, startsOn: \"2025-03-01\"){ term { id } errors { code } } }",
-                            {"p": pid(head), "a": area_id})
+    rec = await officer.gql("mutation($p: ID!, $a: ID!, $s: Date!){ buildingHeadRecord(personId: $p, serviceAreaId: $a, startsOn: $s){ term { id } errors { code } } }",
+                            {"p": pid(head), "a": area_id, "s": starts_on})
     return w, officer, area_id, rec["buildingHeadRecord"]["term"]["id"]
 
 
@@ -223,21 +223,23 @@ async def test_resignation_needs_two_months_and_frees_the_seat(api):
 
 
 async def test_termination_and_renewal(api):
-    w, officer, area_id, term_id = await _published_head(api)
+    # the term began in 2021, so its renewal window (its last three months) is already past:
+    # renewal and termination are recorded once they have happened, never ahead of today
+    w, officer, area_id, term_id = await _published_head(api, "2021-03-01")
     wrong = await officer.gql("mutation($id: ID!){ buildingHeadTerminate(id: $id, reason: RESIGNATION, endedOn: \"2026-05-01\"){ errors { code } } }",
                               {"id": term_id})
     assert wrong["buildingHeadTerminate"]["errors"] == [{"code": "WRONG_REASON"}]
-    early = await officer.gql("mutation($id: ID!){ buildingHeadRenew(id: $id, renewedOn: \"2026-05-01\", assessmentNote: \"合格\"){ errors { code } } }",
+    early = await officer.gql("mutation($id: ID!){ buildingHeadRenew(id: $id, renewedOn: \"2025-05-01\", assessmentNote: \"合格\"){ errors { code } } }",
                               {"id": term_id})
     assert early["buildingHeadRenew"]["errors"] == [{"code": "NOT_AT_TERM_END"}]
-    renewed = await officer.gql("mutation($id: ID!){ buildingHeadRenew(id: $id, renewedOn: \"2030-01-15\", assessmentNote: \"届满考核合格\"){ term { id startsOn endsOn status } errors { code } } }",
+    renewed = await officer.gql("mutation($id: ID!){ buildingHeadRenew(id: $id, renewedOn: \"2026-01-15\", assessmentNote: \"届满考核合格\"){ term { id startsOn endsOn status } errors { code } } }",
                                 {"id": term_id})
     new = renewed["buildingHeadRenew"]["term"]
-    assert new["startsOn"] == "2030-03-01" and new["endsOn"] == "2035-02-28" and new["status"] == "ACTIVE"
-    gone = await officer.gql("mutation($id: ID!){ buildingHeadTerminate(id: $id, reason: UNEXCUSED_ABSENCES, endedOn: \"2031-04-01\", note: \"无故缺席三次\"){ term { status endReason } errors { code } } }",
+    assert new["startsOn"] == "2026-03-01" and new["endsOn"] == "2031-02-28" and new["status"] == "ACTIVE"
+    gone = await officer.gql("mutation($id: ID!){ buildingHeadTerminate(id: $id, reason: UNEXCUSED_ABSENCES, endedOn: \"2026-04-01\", note: \"无故缺席三次\"){ term { status endReason } errors { code } } }",
                              {"id": new["id"]})
     assert gone["buildingHeadTerminate"]["term"] == {"status": "ENDED", "endReason": "UNEXCUSED_ABSENCES"}
-    again = await officer.gql("mutation($id: ID!){ buildingHeadTerminate(id: $id, reason: UNEXCUSED_ABSENCES, endedOn: \"2031-04-01\"){ errors { code } } }",
+    again = await officer.gql("mutation($id: ID!){ buildingHeadTerminate(id: $id, reason: UNEXCUSED_ABSENCES, endedOn: \"2026-04-01\"){ errors { code } } }",
                               {"id": new["id"]})
     assert again["buildingHeadTerminate"]["errors"] == [{"code": "TERM_ENDED"}]
     from models.recruitment import HeadChangeFiling

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from models.people import StaffRole
 from models.recruitment import Application, ApplicationEvent, BuildingHead, Objection
+from models.workstations import StationHeadAppointment, Workstation
+from policy.kinds import StaffKind, TermStatus
 from policy.recruitment import ApplicationStatus as S
 from resolvers.clock import today
 from schema.common import to_global_id
@@ -82,6 +85,42 @@ async def test_every_step_date_in_the_future_is_refused(api):
         assert res[mutation]["errors"] == [{"code": "FUTURE_DATE", "field": field}], mutation
     assert await Objection.all().count() == 0 and await BuildingHead.filter(person_id=p.id).count() == 0
     assert (await BuildingHead.get(id=t.id)).resignation_requested_on is None
+
+
+async def test_end_of_service_dated_after_today_is_refused(api):
+    """Ending a term, a staff role or a station head's appointment, and renewing a term, are
+    recorded once they have happened: a date after today is FUTURE_DATE naming the argument."""
+    w = await build_world()
+    admin = await api.as_user("admin", PASSWORD)
+    tomorrow = (today() + timedelta(days=1)).isoformat()
+    t = await term(w, ends_on=today() + timedelta(days=30))  # in its renewal window
+    role = await StaffRole.create(person_id=(await person(w)).id, kind=StaffKind.COMMUNITY_WORKER, node_id=w.community_a.id,
+                                  path=w.community_a.path, started_on=date(2024, 1, 1))
+    ws = await Workstation.get(compound_id=w.compound_a.id)
+    head = await person(w)
+    appointment = await StationHeadAppointment.create(
+        workstation_id=ws.id, person_id=head.id, path=ws.path, source="COMMUNITY_WORKER", letter_number="1",
+        filing_reference="1", appointed_on=date(2024, 1, 1),
+        active_person_id=head.id, active_workstation_id=ws.id)
+    steps = [
+        ("buildingHeadTerminate", "id: $c, reason: UNEXCUSED_ABSENCES, endedOn: $d", to_global_id("BuildingHeadTerm", t.id), "endedOn"),
+        ("buildingHeadRenew", 'id: $c, renewedOn: $d, assessmentNote: "届满考核合格"', to_global_id("BuildingHeadTerm", t.id), "renewedOn"),
+        ("staffRoleEnd", "id: $c, endedOn: $d", to_global_id("StaffRole", role.id), "endedOn"),
+        ("stationHeadEnd", 'id: $c, endedOn: $d, reason: "调任"', to_global_id("StationHeadAppointment", appointment.id), "endedOn"),
+    ]
+    for mutation, call, target, arg in steps:
+        res = await admin.gql(f"mutation($d: Date!, $c: ID!){{ {mutation}({call}){{ errors {{ code field }} }} }}",
+                              {"d": tomorrow, "c": target})
+        assert res[mutation]["errors"] == [{"code": "FUTURE_DATE", "field": [arg]}], mutation
+    t = await BuildingHead.get(id=t.id)
+    assert t.status == TermStatus.ACTIVE and t.ended_on is None
+    assert await BuildingHead.filter(renewed_from_id=t.id).count() == 0
+    assert (await StaffRole.get(id=role.id)).ended_on is None
+    assert (await StationHeadAppointment.get(id=appointment.id)).ended_on is None
+    # today itself is a date that has come
+    res = await admin.gql("mutation($d: Date!, $c: ID!){ buildingHeadTerminate(id: $c, reason: UNEXCUSED_ABSENCES, endedOn: $d){ term { status } errors { code } } }",
+                          {"d": today().isoformat(), "c": to_global_id("BuildingHeadTerm", t.id)})
+    assert res["buildingHeadTerminate"] == {"term": {"status": "ENDED"}, "errors": []}
 
 
 async def test_police_opinion_objection_and_withdrawal_take_the_date_of_the_step(api):
