@@ -11,11 +11,11 @@ from strawberry.types import Info
 
 from resolvers.access import AccessMutation, AccessQuery
 from resolvers.calendar import CalendarMutation, CalendarQuery
-from resolvers.changes import Subscription
+from schema.changes import Subscription
 from schema.nodes import resolve_node
 from resolvers.people import PeopleMutation, PeopleQuery
 from resolvers.recruitment import RecruitmentMutation, RecruitmentQuery
-from resolvers.tree import TreeMutation, TreeQuery
+from schema.tree_fields import TreeMutation, TreeQuery
 from resolvers.workstations import WorkstationMutation, WorkstationQuery
 from schema import people, recruitment, tree, workstations
 from schema.auth import RequireCredentials
