@@ -1,6 +1,6 @@
 """Bulk import of a governance tree under one district: row validation. Pure: no I/O.
 
-File format (CSV or XLSX; reading it is ``grassroots.spreadsheets.read_rows``)
+File format (CSV or XLSX; reading it is ``resolvers.spreadsheets.read_rows``)
 -----------------------------------------------------------------------------
 The first row holds the column headers, every further row describes one new
 node of the district's tree. Surrounding whitespace is ignored everywhere and
@@ -31,7 +31,7 @@ header   key            content
 地址     ``address``     optional.
 ======== ============== =============================================================
 
-Header synonyms (see ``grassroots.spreadsheets.HEADER_SYNONYMS``): 编号 / 代码 for
+Header synonyms (see ``resolvers.spreadsheets.HEADER_SYNONYMS``): 编号 / 代码 for
 编码, 层级 / 级别 for 类型, 上级 / 上级编号 / 上级代码 for 上级编码, 住户数 for 户数,
 详细地址 for 地址, the English keys above, and a header may carry a remark in
 brackets or a required-marker star (``户数（户）``, ``*编码``). 序号 and 备注 columns

@@ -66,6 +66,16 @@ _GRAPHQL: dict[str, tuple[str, str]] = {
 
 # tree: codes raised by that domain's operations (kept apart so domains edit their own part)
 _TREE: dict[str, tuple[str, str]] = {
+    "NAME_TAKEN": ("{parent}下已有名为“{name}”的下级", "{parent} already has a child named {name!r}"),
+    # a tree import: the file's or a row's problems, worded by policy.tree_import / resolvers.spreadsheets
+    # (the payload's code is the ``error`` parameter)
+    "IMPORT_ROW": ("{detail}", "{detail_en}"),
+    "IMPORT_TOO_LARGE": ("文件超过{mb}MB的上限", "the file exceeds the {mb} MB limit"),
+    "IMPORT_PARENT_OUT_OF_SCOPE": ("第{row}行：上级“{parent_code}”不在您的管理范围内",
+                                   "row {row}: parent {parent_code!r} is outside your scope"),
+    "IMPORT_NAME_RACE": ("同一上级下已有同名的下级（并发写入），请重新导入",
+                         "a parent already has a child of that name (written concurrently): import again"),
+    "IMPORT_CODE_RACE": ("编码已被使用（并发写入），请重新导入", "a code is already used (written concurrently): import again"),
 }
 
 # people: codes raised by that domain's operations (kept apart so domains edit their own part)

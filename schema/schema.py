@@ -11,11 +11,11 @@ from strawberry.types import Info
 
 from schema.access import AccessMutation, AccessQuery
 from schema.calendar import CalendarMutation, CalendarQuery
-from resolvers.changes import Subscription
+from schema.changes import Subscription
 from schema.nodes import resolve_node
 from schema.people import PeopleMutation, PeopleQuery
 from schema.recruitment_fields import RecruitmentMutation, RecruitmentQuery
-from resolvers.tree import TreeMutation, TreeQuery
+from schema.tree_fields import TreeMutation, TreeQuery
 from schema.workstations import WorkstationMutation, WorkstationQuery
 from schema import people, recruitment, tree, workstations
 from schema.auth import RequireCredentials

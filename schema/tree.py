@@ -32,6 +32,7 @@ TYPE_NAMES: dict[NodeKind, str] = {
     NodeKind.BUILDING: "Building",
 }
 KIND_BY_TYPE_NAME = {v: k for k, v in TYPE_NAMES.items()}
+TREE_TYPES = tuple(TYPE_NAMES.values())  # the global-ID type names of tree nodes
 
 
 @strawberry.type(description="Figures for a node's whole subtree, summed at every level.")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 
-# transitional: removed once every domain has moved (tests/api/test_recruitment.py calls it by this name)
+# the count of terms the daily job ends on ``on`` (tests/api/test_recruitment.py asks for it by this name)
 async def end_due_terms(on: date) -> int:
     """How many terms ``terms.end_due_terms(SYSTEM, on=on)`` ended."""
     from resolvers.recruitment.terms import end_due_terms as end

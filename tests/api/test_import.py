@@ -130,7 +130,7 @@ def bomb_xlsx(extra_rows_xml: str) -> bytes:
 
 
 async def test_import_refuses_an_xlsx_with_cells_in_column_xfd(api):
-    from grassroots.spreadsheets import MAX_COLUMNS
+    from resolvers.spreadsheets import MAX_COLUMNS
 
     w = await build_world()
     admin = await api.as_user("admin", PASSWORD)
@@ -146,7 +146,7 @@ async def test_import_refuses_an_xlsx_with_cells_in_column_xfd(api):
 
 
 async def test_import_refuses_an_xlsx_reaching_past_the_row_bound(api):
-    from grassroots.spreadsheets import MAX_ROWS
+    from resolvers.spreadsheets import MAX_ROWS
 
     w = await build_world()
     admin = await api.as_user("admin", PASSWORD)
@@ -162,7 +162,7 @@ async def test_import_refuses_an_xlsx_reaching_past_the_row_bound(api):
 
 
 async def test_import_refuses_a_csv_past_the_row_and_column_bounds(api):
-    from grassroots.spreadsheets import MAX_COLUMNS, MAX_ROWS
+    from resolvers.spreadsheets import MAX_COLUMNS, MAX_ROWS
 
     w = await build_world()
     admin = await api.as_user("admin", PASSWORD)

@@ -1,4 +1,4 @@
-"""Reading tree-import files (grassroots/spreadsheets.py)."""
+"""Reading tree-import files (resolvers/spreadsheets.py)."""
 from __future__ import annotations
 
 import io
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from grassroots.spreadsheets import ImportFileError, read_rows
+from resolvers.spreadsheets import ImportFileError, read_rows
 from policy.kinds import NodeKind
 from policy.tree_import import validate_rows
 
