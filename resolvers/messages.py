@@ -168,6 +168,15 @@ _RECRUITMENT: dict[str, tuple[str, str]] = {
     "RECRUITMENT_FUTURE_DATE": ("日期{on}晚于今天（{now}），不能登记尚未发生的事项",
                                 "the date {on} is after today ({now}): a step is recorded once it has happened"),
     "RECRUITMENT_ALREADY_SERVING": ("该人员已在该片区任职", "this person already serves this area"),
+    # warnings of a resident nomination (policy.nomination.SignerWarning: the signer's 1-based number)
+    "SIGNER_UNKNOWN": ("第{number}个签名人查无此人或不在您的管理范围内，不计入有效签名",
+                       "signer #{number} is unknown or outside your scope: not counted"),
+    "SIGNER_IS_NOMINEE": ("第{number}个签名人是被推荐人本人，不能为自己签名，不计入有效签名",
+                          "signer #{number} is the nominee, who cannot sign for themselves: not counted"),
+    "SIGNER_DUPLICATE": ("第{number}个签名人与前面的签名重复，只计一次，不计入有效签名",
+                         "signer #{number} repeats an earlier signature; counted once: not counted"),
+    "SIGNER_OTHER_BUILDING": ("第{number}个签名人不是被推荐人所在楼栋的居民，不计入有效签名",
+                              "signer #{number} does not live in the nominee's building: not counted"),
 }
 
 # jobs: codes raised by that domain's operations (kept apart so domains edit their own part)

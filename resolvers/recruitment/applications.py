@@ -75,7 +75,7 @@ async def submit_application(caller: Viewer, s: Submission, warnings: list[Signe
                                      minimum=int(values["nomination_min_signers"]))
             warnings.extend(tally.warnings)
             if not tally.accepted:
-                raise Problem("TOO_FEW_SIGNERS", ["input", "signerIds"], counted=len(tally.counted), minimum=tally.minimum)
+                raise Problem("TOO_FEW_SIGNERS", ["input", "signerIds"], **tally.shortfall)
             signer_rows = [found[pk] for pk in tally.counted]
         app = await Application.create(
             campaign_id=c.id, service_area_id=area.id, person_id=person.id, path=area.path, channel=channel,
