@@ -17,6 +17,7 @@ from policy.recruitment import ApplicationStatus as S, Channel, Organisation
 from resolvers.clock import now, today
 from resolvers.errors import Denied, Problem
 from resolvers.locks import locked, violates
+from resolvers.messages import CATALOG
 from resolvers.parameters import parameters_in_force
 from resolvers.recruitment.common import DATE_ARGS, advance, event, held, not_future, worded
 from resolvers.uow import snapshot, unit_of_work
@@ -37,7 +38,8 @@ class Submission:
 
 def _already_applied(exc: IntegrityError) -> Problem:
     if violates(exc, "uq_application_person_campaign"):
-        return Problem("ALREADY_APPLIED", ["input", "personId"], name="该人员", name_en="this person")
+        name, name_en = CATALOG["THIS_PERSON"]  # a part of the message, passed as a parameter
+        return Problem("ALREADY_APPLIED", ["input", "personId"], name=name, name_en=name_en)
     raise exc
 
 
