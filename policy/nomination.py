@@ -29,8 +29,11 @@ class SignerWarning:
 
     index: int
     code: str  # SIGNER_UNKNOWN, SIGNER_IS_NOMINEE, SIGNER_DUPLICATE, SIGNER_OTHER_BUILDING
-    message_zh: str
-    message_en: str
+
+    @property
+    def params(self) -> dict[str, int]:
+        """The message's parameters (its catalogue entry is the code): the signer's 1-based number."""
+        return {"number": self.index + 1}
 
 
 @dataclass(frozen=True)
@@ -44,26 +47,13 @@ class Tally:
         return len(self.counted) >= self.minimum
 
     @property
-    def shortfall_zh(self) -> str:
-        return f"有效签名{len(self.counted)}人，少于本楼栋居民至少{self.minimum}人联名的要求"
-
-    @property
-    def shortfall_en(self) -> str:
-        return f"{len(self.counted)} valid signers; at least {self.minimum} residents of the building are required"
-
-
-_WHY = {
-    "SIGNER_UNKNOWN": ("查无此人或不在您的管理范围内", "is unknown or outside your scope"),
-    "SIGNER_IS_NOMINEE": ("是被推荐人本人，不能为自己签名", "is the nominee, who cannot sign for themselves"),
-    "SIGNER_DUPLICATE": ("与前面的签名重复，只计一次", "repeats an earlier signature; counted once"),
-    "SIGNER_OTHER_BUILDING": ("不是被推荐人所在楼栋的居民", "does not live in the nominee's building"),
-}
+    def shortfall(self) -> dict[str, int]:
+        """The parameters of TOO_FEW_SIGNERS when not accepted."""
+        return {"counted": len(self.counted), "minimum": self.minimum}
 
 
 def _warning(index: int, code: str) -> SignerWarning:
-    zh, en = _WHY[code]
-    return SignerWarning(index, code, f"第{index + 1}个签名人{zh}，不计入有效签名",
-                         f"signer #{index + 1} {en}: not counted")
+    return SignerWarning(index, code)
 
 
 def count_signatures(

@@ -39,7 +39,7 @@ are ignored; any other unknown column, or a missing 编码 / 类型 / 名称 / �
 column, rejects the whole file.
 
 Validation is of the file as a whole: ``validate_rows`` reports every bad row
-(row number, column, value and reason in Chinese and English) and the caller
+(row number, column, code and the message's parameters; the catalogue words them) and the caller
 writes nothing unless the error list is empty. Error codes: REQUIRED,
 UNKNOWN_KIND, DUPLICATE_CODE, CODE_EXISTS, PARENT_NOT_FOUND, PARENT_CANNOT_HOLD,
 HOUSEHOLDS_INVALID, HOUSEHOLDS_NOT_ALLOWED, NAME_TOO_LONG, CYCLE.
@@ -89,9 +89,13 @@ class NodeSpec:
 class RowError:
     row: int
     column: str | None  # a key of COLUMNS
-    code: str
-    message_zh: str
-    message_en: str
+    code: str  # the code the client sees
+    params: dict[str, object]  # the message's parameters (values, kind and chain names, row numbers)
+    wording: str | None = None  # the catalogue entry wording it, when not the code itself
+
+    @property
+    def entry(self) -> str:
+        return self.wording or self.code
 
 
 _Kind = tuple[NodeKind, SubdistrictKind | None]
@@ -115,34 +119,6 @@ _KIND_WORDS: dict[str, _Kind] = {
     "VILLAGE_GROUP": (NodeKind.VILLAGE_GROUP, None),
     "BUILDING": (NodeKind.BUILDING, None),
 }
-_KIND_LIST_ZH = "新城、镇、街道、社区、行政村、小区、村民小组、楼栋"
-_KIND_LIST_EN = "NEW_TOWN, TOWN, STREET, COMMUNITY, VILLAGE, COMPOUND, VILLAGE_GROUP, BUILDING"
-
-_KIND_ZH = {
-    NodeKind.DISTRICT: "新区",
-    NodeKind.NEW_TOWN: "新城",
-    NodeKind.SUBDISTRICT: "镇街",
-    NodeKind.COMMUNITY: "社区",
-    NodeKind.VILLAGE: "行政村",
-    NodeKind.COMPOUND: "小区",
-    NodeKind.VILLAGE_GROUP: "村民小组",
-    NodeKind.BUILDING: "楼栋",
-}
-_KIND_EN = {
-    NodeKind.DISTRICT: "district",
-    NodeKind.NEW_TOWN: "new town",
-    NodeKind.SUBDISTRICT: "subdistrict",
-    NodeKind.COMMUNITY: "community",
-    NodeKind.VILLAGE: "village",
-    NodeKind.COMPOUND: "compound",
-    NodeKind.VILLAGE_GROUP: "village group",
-    NodeKind.BUILDING: "building",
-}
-_SUB_ZH = {SubdistrictKind.TOWN: "镇", SubdistrictKind.STREET: "街道"}
-_SUB_EN = {SubdistrictKind.TOWN: "town", SubdistrictKind.STREET: "street"}
-_CHAIN_ZH = {Chain.URBAN: "城市模式", Chain.RURAL: "农村模式"}
-_CHAIN_EN = {Chain.URBAN: "urban chain", Chain.RURAL: "rural chain"}
-
 _HOUSEHOLDS_RE = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.0*)?\s*户?$")
 
 
@@ -156,12 +132,9 @@ def _show(value: str, limit: int = 30) -> str:
     return value if len(value) <= limit else value[:limit] + "…"
 
 
-def _kind_zh(kind: NodeKind, sub: SubdistrictKind | None = None) -> str:
-    return _SUB_ZH[sub] if sub is not None else _KIND_ZH[kind]
-
-
-def _kind_en(kind: NodeKind, sub: SubdistrictKind | None = None) -> str:
-    return _SUB_EN[sub] if sub is not None else _KIND_EN[kind]
+def _token(kind: NodeKind, sub: SubdistrictKind | None = None) -> str:
+    """A kind's name in messages: the subdistrict's kind when there is one (TOWN, STREET)."""
+    return sub.name if sub is not None else kind.name
 
 
 def parse_kind(text: str) -> _Kind | None:
@@ -196,13 +169,8 @@ class _Errors:
     def __init__(self) -> None:
         self.items: list[RowError] = []
 
-    def add(self, row: int, column: str | None, code: str, zh: str, en: str) -> None:
-        if column is None:
-            prefix_zh, prefix_en = f"第{row}行：", f"Row {row}: "
-        else:
-            label = COLUMN_LABELS[column]
-            prefix_zh, prefix_en = f"第{row}行「{label}」：", f"Row {row}, column {label} ({column}): "
-        self.items.append(RowError(row, column, code, prefix_zh + zh, prefix_en + en))
+    def add(self, row: int, column: str, code: str, wording: str | None = None, **params: object) -> None:
+        self.items.append(RowError(row, column, code, params, wording))
 
     def sorted(self) -> list[RowError]:
         order = {key: i for i, key in enumerate(COLUMNS)}
@@ -217,90 +185,61 @@ def _parse_row(number: int, cells: Mapping[str, str], errors: _Errors) -> _Row |
     parent_text, households_text = values["parent_code"], values["households"]
 
     if not code:
-        errors.add(number, "code", "REQUIRED", "编码为必填项，不能为空", "the code is required")
+        errors.add(number, "code", "REQUIRED", "IMPORT_REQUIRED")
 
     kind: _Kind | None = None
     if not kind_text:
-        errors.add(number, "kind", "REQUIRED", "类型为必填项，不能为空", "the kind is required")
+        errors.add(number, "kind", "REQUIRED", "IMPORT_REQUIRED")
     else:
         kind = parse_kind(kind_text)
         if kind is None:
             upper = kind_text.strip().upper()
             if upper == "SUBDISTRICT" or kind_text in ("镇街", "镇/街道"):
-                hint_zh, hint_en = "请写明“镇”或“街道”", "say TOWN (镇) or STREET (街道)"
+                hint = "SUBDISTRICT"  # say which
             elif upper == "DISTRICT" or kind_text == "新区":
-                hint_zh, hint_en = "新区本身不能导入，导入的是其下的节点", "the district itself cannot be imported"
+                hint = "DISTRICT"  # not importable
             else:
-                hint_zh, hint_en = f"应为 {_KIND_LIST_ZH} 之一", f"expected one of {_KIND_LIST_EN} or 新城/镇/街道/…"
-            errors.add(
-                number, "kind", "UNKNOWN_KIND",
-                f"无法识别的类型“{_show(kind_text)}”，{hint_zh}",
-                f"unknown kind '{_show(kind_text)}'; {hint_en}",
-            )
+                hint = "KINDS"  # the list of kinds
+            errors.add(number, "kind", "UNKNOWN_KIND", value=_show(kind_text), hint=hint)
 
     if not name:
-        errors.add(number, "name", "REQUIRED", "名称为必填项，不能为空", "the name is required")
+        errors.add(number, "name", "REQUIRED", "IMPORT_REQUIRED")
     elif len(name) > MAX_NAME_LENGTH:
-        errors.add(
-            number, "name", "NAME_TOO_LONG",
-            f"名称“{_show(name)}”共{len(name)}个字，超过{MAX_NAME_LENGTH}个字的上限",
-            f"the name '{_show(name)}' has {len(name)} characters, more than {MAX_NAME_LENGTH}",
-        )
+        errors.add(number, "name", "NAME_TOO_LONG", value=_show(name), length=len(name), max=MAX_NAME_LENGTH)
 
     parent_code: str | None = parent_text or None
     if parent_code is None and kind is not None and kind[0] != NodeKind.NEW_TOWN:
-        errors.add(
-            number, "parent_code", "REQUIRED",
-            f"{_kind_zh(*kind)}的上级编码为必填项（只有新城直接隶属于新区，可留空）",
-            f"the parent code is required for a {_kind_en(*kind)} "
-            "(only a new town sits directly under the district and leaves it blank)",
-        )
+        errors.add(number, "parent_code", "REQUIRED", "IMPORT_PARENT_REQUIRED", kind=_token(*kind))
 
     households: int | None = None
     is_leaf = kind is not None and kind[0] in LEAF_KINDS
     if kind is not None and not is_leaf:
         if households_text:
-            errors.add(
-                number, "households", "HOUSEHOLDS_NOT_ALLOWED",
-                f"户数“{_show(households_text)}”只能填在楼栋或村民小组行，{_kind_zh(*kind)}行应留空",
-                f"households '{_show(households_text)}' are only given for a building or village group; "
-                f"leave it blank for a {_kind_en(*kind)}",
-            )
+            errors.add(number, "households", "HOUSEHOLDS_NOT_ALLOWED", "IMPORT_HOUSEHOLDS_NOT_ALLOWED",
+                       value=_show(households_text), kind=_token(*kind))
     elif is_leaf and not households_text:
         assert kind is not None
-        errors.add(
-            number, "households", "REQUIRED",
-            f"{_kind_zh(*kind)}的户数为必填项",
-            f"the number of households is required for a {_kind_en(*kind)}",
-        )
+        errors.add(number, "households", "REQUIRED", "IMPORT_HOUSEHOLDS_REQUIRED", kind=_token(*kind))
     elif households_text:
         households = parse_households(households_text)
         if households is None:
-            errors.add(
-                number, "households", "HOUSEHOLDS_INVALID",
-                f"户数“{_show(households_text)}”无效，应为0到{MAX_HOUSEHOLDS}之间的整数",
-                f"households '{_show(households_text)}' is not a whole number from 0 to {MAX_HOUSEHOLDS}",
-            )
+            errors.add(number, "households", "HOUSEHOLDS_INVALID", value=_show(households_text), max=MAX_HOUSEHOLDS)
 
     return _Row(number, code, kind, name, parent_code, households, values["address"] or None)
 
 
-def _holding_message(
+def _holding_params(
     child: _Kind, parent_kind: NodeKind, parent_sub: SubdistrictKind | None, parent_chain: Chain | None
-) -> tuple[str, str]:
+) -> dict[str, object]:
+    """PARENT_CANNOT_HOLD's parameters: the child's and the parent's kind, the parent's chain when
+    not its kind's default (else None), and the kinds the parent can hold."""
     allowed = sorted(allowed_child_kinds(parent_kind, parent_chain), key=list(NodeKind).index)
-    parent_zh, parent_en = _kind_zh(parent_kind, parent_sub), _kind_en(parent_kind, parent_sub)
     chain = parent_chain or default_chain(parent_kind)
+    shown_chain = None
     if parent_kind in (NodeKind.COMMUNITY, NodeKind.VILLAGE) and chain is not None and chain != default_chain(parent_kind):
-        parent_zh += f"（{_CHAIN_ZH[chain]}）"
-        parent_en += f" ({_CHAIN_EN[chain]})"
-    allowed_zh = "、".join(_KIND_ZH[k] for k in allowed) or "无"
-    allowed_en = ", ".join(_KIND_EN[k] for k in allowed) or "nothing"
-    return (
-        f"{_kind_zh(*child)}不能直接隶属于{parent_zh}（{parent_zh}下只能设{allowed_zh}）",
-        f"a {_kind_en(*child)} cannot be placed directly under a {parent_en} "
-        f"(a {parent_en} holds only: {allowed_en})",
-    )
+        shown_chain = chain.name
+    return {"child": _token(*child), "parent": _token(parent_kind, parent_sub), "chain": shown_chain,
+            "allowed": [k.name for k in allowed]}
 
 
 def validate_rows(
@@ -332,20 +271,12 @@ def validate_rows(
             continue
         if row.code in first:
             earlier = parsed[first[row.code]].row
-            errors.add(
-                row.row, "code", "DUPLICATE_CODE",
-                f"编码“{_show(row.code)}”与第{earlier}行重复",
-                f"the code '{_show(row.code)}' is also used by row {earlier}",
-            )
+            errors.add(row.row, "code", "DUPLICATE_CODE", value=_show(row.code), earlier=earlier)
         else:
             first[row.code] = i
         if row.code in existing:
             node = existing[row.code]
-            errors.add(
-                row.row, "code", "CODE_EXISTS",
-                f"编码“{_show(row.code)}”已被本新区现有的{_KIND_ZH[node.kind]}使用",
-                f"the code '{_show(row.code)}' already belongs to an existing {_KIND_EN[node.kind]} of the district",
-            )
+            errors.add(row.row, "code", "CODE_EXISTS", value=_show(row.code), kind=node.kind.name)
 
     # Parents: exist, and can hold the child.
     parent_of: dict[int, int] = {}  # index in parsed → index of its parent row in the file
@@ -368,21 +299,12 @@ def validate_rows(
             p_kind, p_sub = parent_kind if parent_kind is not None else (None, None)
             p_chain = default_chain(p_kind) if p_kind is not None else None
         else:
-            errors.add(
-                row.row, "parent_code", "PARENT_NOT_FOUND",
-                f"上级编码“{_show(row.parent_code)}”既不是本新区现有节点，也不是本文件中的任何一行",
-                f"the parent code '{_show(row.parent_code)}' is neither an existing node of the district "
-                "nor a row of this file",
-            )
+            errors.add(row.row, "parent_code", "PARENT_NOT_FOUND", value=_show(row.parent_code))
             continue
         if p_kind is None or row.kind is None or can_hold(p_kind, p_chain, row.kind[0]):
             continue
-        zh, en = _holding_message(row.kind, p_kind, p_sub, p_chain)
-        errors.add(
-            row.row, "parent_code", "PARENT_CANNOT_HOLD",
-            f"“{_show(row.parent_code)}”：{zh}",
-            f"parent code '{_show(row.parent_code)}': {en}",
-        )
+        errors.add(row.row, "parent_code", "PARENT_CANNOT_HOLD", value=_show(row.parent_code),
+                   **_holding_params(row.kind, p_kind, p_sub, p_chain))
 
     # Loops among the file's rows.
     state: dict[int, int] = {}  # 1 = on the current path, 2 = done
@@ -395,16 +317,11 @@ def validate_rows(
             i = parent_of.get(i)
         if i is not None and state[i] == 1:
             loop = path[path.index(i):]
-            rows_zh = "、".join(str(parsed[k].row) for k in loop)
-            rows_en = ", ".join(str(parsed[k].row) for k in loop)
-            codes = " → ".join(_show(parsed[k].code) for k in [*loop, loop[0]])
+            rows = [parsed[k].row for k in loop]
+            codes = [_show(parsed[k].code) for k in [*loop, loop[0]]]
             for k in loop:
-                errors.add(
-                    parsed[k].row, "parent_code", "CYCLE",
-                    f"“{_show(parsed[k].parent_code or '')}”：第{rows_zh}行的上级关系构成循环（{codes}）",
-                    f"parent code '{_show(parsed[k].parent_code or '')}': rows {rows_en} are each other's "
-                    f"parents in a loop ({codes})",
-                )
+                errors.add(parsed[k].row, "parent_code", "CYCLE", value=_show(parsed[k].parent_code or ""),
+                           rows=rows, codes=codes)
         for k in path:
             state[k] = 2
 
@@ -444,15 +361,11 @@ def sibling_name_errors(specs: list[NodeSpec], taken: dict[str | None, set[str]]
     seen: dict[tuple[str | None, str], int] = {}
     for spec in specs:
         key = (spec.parent_code, spec.name)
-        under = "本区" if spec.parent_code is None else f"上级“{spec.parent_code}”"
-        under_en = "the district" if spec.parent_code is None else f"parent {spec.parent_code!r}"
         if spec.name in taken.get(spec.parent_code, set()):
-            errors.append(RowError(spec.row, "name", "NAME_TAKEN", f"第{spec.row}行：{under}下已有名为“{spec.name}”的下级",
-                                   f"row {spec.row}: {under_en} already has a child named {spec.name!r}"))
+            errors.append(RowError(spec.row, "name", "NAME_TAKEN", {"name": spec.name, "parent_code": spec.parent_code},
+                                   "IMPORT_NAME_TAKEN"))
         elif key in seen:
-            errors.append(RowError(spec.row, "name", "NAME_TAKEN",
-                                   f"第{spec.row}行：与第{seen[key]}行同名（同一上级下名称不能重复）",
-                                   f"row {spec.row}: same name as row {seen[key]} under the same parent"))
+            errors.append(RowError(spec.row, "name", "NAME_TAKEN", {"earlier": seen[key]}, "IMPORT_NAME_REPEATED"))
         else:
             seen[key] = spec.row
     return errors

@@ -49,7 +49,6 @@ _SHARED: dict[str, tuple[str, str]] = {
     "NOT_IN_CONTAINER": ("{name}不属于{container}", "{name} is not in {container}"),
     "AREA_HAS_HEADS": ("该片区还有在任楼栋长", "the service area still has serving building heads"),
     "IMPORT_INVALID": ("导入文件有{count}处错误，未写入任何数据", "the import file has {count} errors; nothing was written"),
-    "IMPORT_FILE": ("{detail}", "{detail_en}"),
     "ALREADY_REVOKED": ("已撤销", "already revoked"),
 }
 
@@ -67,10 +66,80 @@ _GRAPHQL: dict[str, tuple[str, str]] = {
 # tree: codes raised by that domain's operations (kept apart so domains edit their own part)
 _TREE: dict[str, tuple[str, str]] = {
     "NAME_TAKEN": ("{parent}下已有名为“{name}”的下级", "{parent} already has a child named {name!r}"),
-    # a tree import: the file's or a row's problems, worded by policy.tree_import / resolvers.spreadsheets
-    # (the payload's code is the ``error`` parameter)
-    "IMPORT_ROW": ("{detail}", "{detail_en}"),
-    "IMPORT_TOO_LARGE": ("文件超过{mb}MB的上限", "the file exceeds the {mb} MB limit"),
+    # a tree import (resolvers.tree.imports; the payload's code is the ``error`` parameter, and the
+    # kind, chain and list parameters come in both languages from resolvers.tree.import_words)
+    # - the file as a whole (resolvers.spreadsheets.ImportFileError)
+    "TOO_LARGE": ("文件超过{mb}MB的上限", "the file exceeds the {mb} MB limit"),
+    "UNSUPPORTED_FORMAT": ("不支持的文件格式 {shown}，{hint}", "unsupported file format {shown_en}: {hint_en}"),
+    "EMPTY_FILE": ("文件中没有数据行", "the file has no data rows"),
+    "IMPORT_NO_WORKSHEET": ("工作簿中没有工作表", "the workbook has no worksheet"),
+    "UNREADABLE": ("无法识别文件编码，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后重试",
+                   "the text encoding is not recognised; save the file as 'CSV UTF-8 (comma delimited)' or .xlsx"),
+    "IMPORT_CSV_MALFORMED": ("CSV 文件格式错误：{reason}", "the CSV file is malformed: {reason}"),
+    "IMPORT_XLSX_UNREADABLE": ("无法读取该 Excel 文件，请确认文件未损坏并另存为 .xlsx 后重试",
+                               "the Excel file cannot be read ({exception}); check it and save it again as .xlsx"),
+    "TOO_MANY_ROWS": ("文件超过{max}行的上限（空行也计入），请拆分后分批导入",
+                      "the file has more than {max} rows (blank rows count); split it and import the parts"),
+    "TOO_MANY_COLUMNS": ("第{position}列有内容，超过{max}列的上限，请删除多余的列",
+                         "column {position} has content, beyond the limit of {max} columns; delete the extra columns"),
+    "MISSING_COLUMN": ("缺少必需的列：{missing}{extra}（第一行应为列名：{known}）",
+                       "missing required columns: {missing_en}{extra_en} (the first row must hold the column headers)"),
+    "UNKNOWN_COLUMN": ("无法识别的列：{unknown}（可用的列：{known}；序号、备注列会被忽略）",
+                       "unrecognised columns: {unknown_en} (known columns: {known})"),
+    "DUPLICATE_COLUMN": ("列重复：{duplicate}", "columns given twice: {duplicate_en}"),
+    # - a row (policy.tree_import.RowError): where, then what
+    "IMPORT_REQUIRED": ("第{row}行「{label}」：{label}为必填项，不能为空", "Row {row}, column {label} ({column}): the {column} is required"),
+    "IMPORT_PARENT_REQUIRED": ("第{row}行「{label}」：{kind}的上级编码为必填项（只有新城直接隶属于新区，可留空）",
+                               "Row {row}, column {label} ({column}): the parent code is required for a {kind_en} "
+                               "(only a new town sits directly under the district and leaves it blank)"),
+    "IMPORT_HOUSEHOLDS_REQUIRED": ("第{row}行「{label}」：{kind}的户数为必填项", "Row {row}, column {label} ({column}): the number of households is required for a {kind_en}"),
+    "IMPORT_HOUSEHOLDS_NOT_ALLOWED": ("第{row}行「{label}」：户数“{value}”只能填在楼栋或村民小组行，{kind}行应留空",
+                                      "Row {row}, column {label} ({column}): households '{value}' are only given for a building or village group; "
+                                      "leave it blank for a {kind_en}"),
+    "HOUSEHOLDS_INVALID": ("第{row}行「{label}」：户数“{value}”无效，应为0到{max}之间的整数",
+                           "Row {row}, column {label} ({column}): households '{value}' is not a whole number from 0 to {max}"),
+    "UNKNOWN_KIND": ("第{row}行「{label}」：无法识别的类型“{value}”，{hint}", "Row {row}, column {label} ({column}): unknown kind '{value}'; {hint_en}"),
+    "NAME_TOO_LONG": ("第{row}行「{label}」：名称“{value}”共{length}个字，超过{max}个字的上限",
+                      "Row {row}, column {label} ({column}): the name '{value}' has {length} characters, more than {max}"),
+    "DUPLICATE_CODE": ("第{row}行「{label}」：编码“{value}”与第{earlier}行重复", "Row {row}, column {label} ({column}): the code '{value}' is also used by row {earlier}"),
+    "CODE_EXISTS": ("第{row}行「{label}」：编码“{value}”已被本新区现有的{kind}使用",
+                    "Row {row}, column {label} ({column}): the code '{value}' already belongs to an existing {kind_en} of the district"),
+    "PARENT_NOT_FOUND": ("第{row}行「{label}」：上级编码“{value}”既不是本新区现有节点，也不是本文件中的任何一行",
+                         "Row {row}, column {label} ({column}): the parent code '{value}' is neither an existing node of the district nor a row of this file"),
+    "PARENT_CANNOT_HOLD": ("第{row}行「{label}」：“{value}”：{child}不能直接隶属于{parent}（{parent}下只能设{allowed}）",
+                           "Row {row}, column {label} ({column}): parent code '{value}': a {child_en} cannot be placed directly under a {parent_en} "
+                           "(a {parent_en} holds only: {allowed_en})"),
+    "CYCLE": ("第{row}行「{label}」：“{value}”：第{rows}行的上级关系构成循环（{codes}）",
+              "Row {row}, column {label} ({column}): parent code '{value}': rows {rows_en} are each other's parents in a loop ({codes})"),
+    "IMPORT_NAME_TAKEN": ("第{row}行：{under}下已有名为“{name}”的下级", "row {row}: {under_en} already has a child named {name!r}"),
+    "IMPORT_NAME_REPEATED": ("第{row}行：与第{earlier}行同名（同一上级下名称不能重复）",
+                             "row {row}: same name as row {earlier} under the same parent"),
+    # - parts of the messages above, passed as parameters
+    "IMPORT_UNRECOGNISED_EXTRA": ("；无法识别的列：{unknown}", "; unrecognised columns: {unknown_en}"),
+    "IMPORT_NO_EXTENSION": ("（无扩展名）", "(no extension)"),
+    "IMPORT_HINT_SAVE_AS": ("请在 Excel 中另存为 .xlsx 或 CSV", "save it from Excel as .xlsx or CSV"),
+    "IMPORT_HINT_SUPPORTED": ("仅支持 CSV (.csv) / Excel (.xlsx)", "only CSV (.csv) / Excel (.xlsx) are supported"),
+    "IMPORT_HINT_SUBDISTRICT": ("请写明“镇”或“街道”", "say TOWN (镇) or STREET (街道)"),
+    "IMPORT_HINT_DISTRICT": ("新区本身不能导入，导入的是其下的节点", "the district itself cannot be imported"),
+    "IMPORT_HINT_KINDS": ("应为 新城、镇、街道、社区、行政村、小区、村民小组、楼栋 之一",
+                          "expected one of NEW_TOWN, TOWN, STREET, COMMUNITY, VILLAGE, COMPOUND, VILLAGE_GROUP, BUILDING "
+                          "or 新城/镇/街道/…"),
+    "IMPORT_UNDER_DISTRICT": ("本区", "the district"),
+    "IMPORT_UNDER_PARENT": ("上级“{parent_code}”", "parent {parent_code!r}"),
+    "IMPORT_WITH_CHAIN": ("{kind}（{chain}）", "{kind_en} ({chain_en})"),
+    "IMPORT_NOTHING": ("无", "nothing"),
+    "KIND_DISTRICT": ("新区", "district"),
+    "KIND_NEW_TOWN": ("新城", "new town"),
+    "KIND_SUBDISTRICT": ("镇街", "subdistrict"),
+    "KIND_TOWN": ("镇", "town"),
+    "KIND_STREET": ("街道", "street"),
+    "KIND_COMMUNITY": ("社区", "community"),
+    "KIND_VILLAGE": ("行政村", "village"),
+    "KIND_COMPOUND": ("小区", "compound"),
+    "KIND_VILLAGE_GROUP": ("村民小组", "village group"),
+    "KIND_BUILDING": ("楼栋", "building"),
+    "CHAIN_URBAN": ("城市模式", "urban chain"),
+    "CHAIN_RURAL": ("农村模式", "rural chain"),
     "IMPORT_PARENT_OUT_OF_SCOPE": ("第{row}行：上级“{parent_code}”不在您的管理范围内",
                                    "row {row}: parent {parent_code!r} is outside your scope"),
     "IMPORT_NAME_RACE": ("同一上级下已有同名的下级（并发写入），请重新导入",
@@ -168,6 +237,15 @@ _RECRUITMENT: dict[str, tuple[str, str]] = {
     "RECRUITMENT_FUTURE_DATE": ("日期{on}晚于今天（{now}），不能登记尚未发生的事项",
                                 "the date {on} is after today ({now}): a step is recorded once it has happened"),
     "RECRUITMENT_ALREADY_SERVING": ("该人员已在该片区任职", "this person already serves this area"),
+    # warnings of a resident nomination (policy.nomination.SignerWarning: the signer's 1-based number)
+    "SIGNER_UNKNOWN": ("第{number}个签名人查无此人或不在您的管理范围内，不计入有效签名",
+                       "signer #{number} is unknown or outside your scope: not counted"),
+    "SIGNER_IS_NOMINEE": ("第{number}个签名人是被推荐人本人，不能为自己签名，不计入有效签名",
+                          "signer #{number} is the nominee, who cannot sign for themselves: not counted"),
+    "SIGNER_DUPLICATE": ("第{number}个签名人与前面的签名重复，只计一次，不计入有效签名",
+                         "signer #{number} repeats an earlier signature; counted once: not counted"),
+    "SIGNER_OTHER_BUILDING": ("第{number}个签名人不是被推荐人所在楼栋的居民，不计入有效签名",
+                              "signer #{number} does not live in the nominee's building: not counted"),
 }
 
 # jobs: codes raised by that domain's operations (kept apart so domains edit their own part)

@@ -12,7 +12,7 @@ this module only turns the uploaded bytes into
   序号 and 备注 columns and columns with a blank header are ignored.
 - File-level problems raise ``ImportFileError`` (``code`` ∈ UNSUPPORTED_FORMAT,
   UNREADABLE, EMPTY_FILE, MISSING_COLUMN, UNKNOWN_COLUMN, DUPLICATE_COLUMN; with
-  ``message_zh`` / ``message_en`` and the ``columns`` concerned). Required
+  ``params`` (worded by the catalogue) and the ``columns`` concerned). Required
   columns: 编码, 类型, 名称, 上级编码; 户数 and 地址 may be absent.
 - Cell text has surrounding whitespace removed; entirely blank rows are skipped;
   every returned dict has all six keys (``""`` for a blank or absent cell).
@@ -41,7 +41,7 @@ import re
 import warnings
 from collections.abc import Iterable, Iterator
 
-from policy.tree_import import COLUMN_LABELS, COLUMNS
+from policy.tree_import import COLUMNS
 
 Table = Iterator[tuple[int, list[str]]]
 
@@ -70,7 +70,6 @@ HEADER_SYNONYMS: dict[str, str] = {
 }
 IGNORED_HEADERS = frozenset({"序号", "备注", "说明", "no", "no.", "#"})
 
-_SUPPORTED = "CSV (.csv) / Excel (.xlsx)"
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls / .et
 
@@ -78,12 +77,16 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls / .et
 class ImportFileError(ValueError):
     """The file as a whole cannot be read as a tree import."""
 
-    def __init__(self, code: str, message_zh: str, message_en: str, columns: Iterable[str] = ()) -> None:
-        super().__init__(f"{code}: {message_en}")
-        self.code = code
-        self.message_zh = message_zh
-        self.message_en = message_en
+    def __init__(self, code: str, wording: str | None = None, columns: Iterable[str] = (), **params: object) -> None:
+        super().__init__(code)
+        self.code = code  # the code the client sees
+        self.wording = wording  # the catalogue entry wording it, when not the code itself
+        self.params = params  # the message's parameters
         self.columns: tuple[str, ...] = tuple(columns)
+
+    @property
+    def entry(self) -> str:
+        return self.wording or self.code
 
 
 def _text(value: object) -> str:
@@ -120,27 +123,15 @@ def _decode(content: bytes) -> str:
                 return content.decode(encoding)
             except UnicodeDecodeError:
                 continue
-    raise ImportFileError(
-        "UNREADABLE",
-        "无法识别文件编码，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后重试",
-        "the text encoding is not recognised; save the file as 'CSV UTF-8 (comma delimited)' or .xlsx",
-    )
+    raise ImportFileError("UNREADABLE")
 
 
 def too_many_rows() -> ImportFileError:
-    return ImportFileError(
-        "TOO_MANY_ROWS",
-        f"文件超过{MAX_ROWS}行的上限（空行也计入），请拆分后分批导入",
-        f"the file has more than {MAX_ROWS} rows (blank rows count); split it and import the parts",
-    )
+    return ImportFileError("TOO_MANY_ROWS", max=MAX_ROWS)
 
 
 def too_many_columns(column: int) -> ImportFileError:
-    return ImportFileError(
-        "TOO_MANY_COLUMNS",
-        f"第{column}列有内容，超过{MAX_COLUMNS}列的上限，请删除多余的列",
-        f"column {column} has content, beyond the limit of {MAX_COLUMNS} columns; delete the extra columns",
-    )
+    return ImportFileError("TOO_MANY_COLUMNS", position=column, max=MAX_COLUMNS)
 
 
 def _bounded(cells: list[str]) -> list[str]:
@@ -163,9 +154,7 @@ def _csv_table(content: bytes) -> Table:
                 raise too_many_rows()
             rows.append((number, _bounded([_text(cell) for cell in record])))
     except csv.Error as exc:
-        raise ImportFileError(
-            "UNREADABLE", f"CSV 文件格式错误：{exc}", f"the CSV file is malformed: {exc}"
-        ) from exc
+        raise ImportFileError("UNREADABLE", "IMPORT_CSV_MALFORMED", reason=str(exc)) from exc
     return iter(rows)
 
 
@@ -212,7 +201,7 @@ def _xlsx_table(content: bytes) -> Table:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
             try:
                 if not workbook.worksheets:
-                    raise ImportFileError("EMPTY_FILE", "工作簿中没有工作表", "the workbook has no worksheet")
+                    raise ImportFileError("EMPTY_FILE", "IMPORT_NO_WORKSHEET")
                 sheet = workbook.worksheets[0]  # read-only: streamed, dimensions ignored
                 for number, values in _sheet_rows(sheet):
                     rows.append((number, [_text(value) for value in values]))
@@ -221,30 +210,18 @@ def _xlsx_table(content: bytes) -> Table:
     except ImportFileError:
         raise
     except Exception as exc:  # zipfile.BadZipFile, KeyError, XML errors, …
-        raise ImportFileError(
-            "UNREADABLE",
-            "无法读取该 Excel 文件，请确认文件未损坏并另存为 .xlsx 后重试",
-            f"the Excel file cannot be read ({type(exc).__name__}); check it and save it again as .xlsx",
-        ) from exc
+        raise ImportFileError("UNREADABLE", "IMPORT_XLSX_UNREADABLE", exception=type(exc).__name__) from exc
     return iter(rows)
 
 
 def _unsupported(extension: str) -> ImportFileError:
-    shown = f".{extension}" if extension else "（无扩展名）"
-    shown_en = f".{extension}" if extension else "(no extension)"
-    if extension in ("xls", "et") or not extension:
-        hint_zh, hint_en = "请在 Excel 中另存为 .xlsx 或 CSV", "save it from Excel as .xlsx or CSV"
-    else:
-        hint_zh, hint_en = f"仅支持 {_SUPPORTED}", f"only {_SUPPORTED} are supported"
-    return ImportFileError(
-        "UNSUPPORTED_FORMAT",
-        f"不支持的文件格式 {shown}，{hint_zh}",
-        f"unsupported file format {shown_en}: {hint_en}",
-    )
+    # hint: save it again from Excel (legacy Excel, or no extension), or which formats are supported
+    hint = "SAVE_AS" if extension in ("xls", "et") or not extension else "SUPPORTED"
+    return ImportFileError("UNSUPPORTED_FORMAT", extension=extension, hint=hint)
 
 
 def _empty() -> ImportFileError:
-    return ImportFileError("EMPTY_FILE", "文件中没有数据行", "the file has no data rows")
+    return ImportFileError("EMPTY_FILE")
 
 
 def read_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
@@ -288,32 +265,12 @@ def read_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]
             positions[key] = index
 
     missing = [key for key in REQUIRED_COLUMNS if key not in positions]
-    known_zh = "、".join(COLUMN_LABELS[key] for key in COLUMNS)
     if missing:
-        labels = [COLUMN_LABELS[key] for key in missing]
-        extra_zh = f"；无法识别的列：{'、'.join(unknown)}" if unknown else ""
-        extra_en = f"; unrecognised columns: {', '.join(unknown)}" if unknown else ""
-        raise ImportFileError(
-            "MISSING_COLUMN",
-            f"缺少必需的列：{'、'.join(labels)}{extra_zh}（第一行应为列名：{known_zh}）",
-            f"missing required columns: {', '.join(f'{COLUMN_LABELS[k]} ({k})' for k in missing)}{extra_en} "
-            "(the first row must hold the column headers)",
-            missing,
-        )
+        raise ImportFileError("MISSING_COLUMN", None, missing, missing=missing, unknown=unknown)
     if unknown:
-        raise ImportFileError(
-            "UNKNOWN_COLUMN",
-            f"无法识别的列：{'、'.join(unknown)}（可用的列：{known_zh}；序号、备注列会被忽略）",
-            f"unrecognised columns: {', '.join(unknown)} (known columns: {known_zh})",
-            unknown,
-        )
+        raise ImportFileError("UNKNOWN_COLUMN", None, unknown, unknown=unknown)
     if duplicate:
-        raise ImportFileError(
-            "DUPLICATE_COLUMN",
-            f"列重复：{'、'.join(duplicate)}",
-            f"columns given twice: {', '.join(duplicate)}",
-            duplicate,
-        )
+        raise ImportFileError("DUPLICATE_COLUMN", None, duplicate, duplicate=duplicate)
 
     rows: list[tuple[int, dict[str, str]]] = []
     for number, cells in table:

@@ -11,6 +11,7 @@ from strawberry.types import Info
 from models import recruitment as rows
 from policy.recruitment import ApplicationStatus, Channel, ObjectionStatus, Organisation, next_step
 from policy.terms import EndReason
+from resolvers.messages import render
 from schema.common import Node, UserError, error_codes, to_global_id
 from schema.nodes import register
 from schema.people import BuildingHeadTerm, Person, people_of, person_by_id
@@ -362,7 +363,7 @@ class RecruitmentWarning(UserError):
     def of(cls, w, locale: str) -> "RecruitmentWarning":
         """From a policy.nomination.SignerWarning; ``field`` names the signer's index in signerIds."""
         return cls(code=RecruitmentWarningCode(w.code), field=["input", "signerIds", str(w.index)],
-                   message=w.message_en if locale == "en" else w.message_zh)
+                   message=render(w.code, locale, w.params))
 
 
 @strawberry.type

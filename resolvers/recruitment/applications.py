@@ -17,6 +17,7 @@ from policy.recruitment import ApplicationStatus as S, Channel, Organisation
 from resolvers.clock import now, today
 from resolvers.errors import Denied, Problem
 from resolvers.locks import locked, violates
+from resolvers.messages import CATALOG
 from resolvers.parameters import parameters_in_force
 from resolvers.recruitment.common import DATE_ARGS, advance, event, held, not_future, worded
 from resolvers.uow import snapshot, unit_of_work
@@ -37,7 +38,8 @@ class Submission:
 
 def _already_applied(exc: IntegrityError) -> Problem:
     if violates(exc, "uq_application_person_campaign"):
-        return Problem("ALREADY_APPLIED", ["input", "personId"], name="该人员", name_en="this person")
+        name, name_en = CATALOG["THIS_PERSON"]  # a part of the message, passed as a parameter
+        return Problem("ALREADY_APPLIED", ["input", "personId"], name=name, name_en=name_en)
     raise exc
 
 
@@ -75,7 +77,7 @@ async def submit_application(caller: Viewer, s: Submission, warnings: list[Signe
                                      minimum=int(values["nomination_min_signers"]))
             warnings.extend(tally.warnings)
             if not tally.accepted:
-                raise Problem("TOO_FEW_SIGNERS", ["input", "signerIds"], counted=len(tally.counted), minimum=tally.minimum)
+                raise Problem("TOO_FEW_SIGNERS", ["input", "signerIds"], **tally.shortfall)
             signer_rows = [found[pk] for pk in tally.counted]
         app = await Application.create(
             campaign_id=c.id, service_area_id=area.id, person_id=person.id, path=area.path, channel=channel,

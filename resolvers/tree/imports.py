@@ -1,7 +1,7 @@
 """Importing part of a tree from a CSV or XLSX register (the format: policy/tree_import.py).
 
 Problems of the file or its rows are raised as ``Problem``s whose catalogue entry words them
-(``IMPORT_ROW`` carries the text policy/tree_import.py wrote) and whose ``error`` parameter is the
+(resolvers/tree/import_words.py: the rules' codes and parameters) and whose ``error`` parameter is the
 code the client sees; ``row`` and ``column`` say where."""
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from resolvers.errors import Problem, Problems
 from resolvers.locks import locked, violates
 from resolvers.scope import node_in_scope
 from resolvers.spreadsheets import ImportFileError, read_rows
+from resolvers.tree.import_words import file_problem, row_problem
 from resolvers.tree.nodes import create_node
 from resolvers.uow import unit_of_work
 from resolvers.viewer import Viewer
@@ -43,11 +44,11 @@ async def import_tree(caller: Viewer, district_id: int, filename: str | None, co
     async with unit_of_work(caller, integrity=_integrity) as uow:
         district = await node_in_scope(caller, district_id, Capability.TREE_WRITE)
         if len(content) > MAX_IMPORT_BYTES:
-            raise Problem("IMPORT_TOO_LARGE", ["file"], error="TOO_LARGE", mb=MAX_IMPORT_BYTES // 1048576)
+            raise Problem("TOO_LARGE", ["file"], error="TOO_LARGE", mb=MAX_IMPORT_BYTES // 1048576)
         try:
             rows = read_rows(filename or "upload.csv", content)
         except ImportFileError as e:
-            raise Problem("IMPORT_FILE", ["file"], error=e.code, detail=e.message_zh, detail_en=e.message_en) from None
+            raise file_problem(e) from None
         existing_rows = await Node.filter(district_id=district.id, code__isnull=False).values("code", "kind", "chain", "id", "path")
         existing = {
             r["code"]: ExistingNode(r["code"], NodeKind(r["kind"]), Chain(r["chain"]) if r["chain"] else None)
@@ -64,11 +65,7 @@ async def import_tree(caller: Viewer, district_id: int, filename: str | None, co
                 taken[code] = set(await Node.filter(parent_id=pk, closed_on__isnull=True).values_list("name", flat=True))
             errors = sibling_name_errors(specs, taken)
         if errors:
-            raise Problems([
-                Problem("IMPORT_ROW", ["file"], error=e.code, detail=e.message_zh, detail_en=e.message_en,
-                        row=e.row, column=e.column)
-                for e in errors
-            ])
+            raise Problems([row_problem(e) for e in errors])
         nodes_by_code: dict[str, Node] = {}
         parents: dict[int, Node] = {}
         created = []

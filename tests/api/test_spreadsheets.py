@@ -10,6 +10,14 @@ from openpyxl import Workbook
 from resolvers.spreadsheets import ImportFileError, read_rows
 from policy.kinds import NodeKind
 from policy.tree_import import validate_rows
+from resolvers.messages import render
+from resolvers.tree.import_words import file_params
+
+
+def worded(e: ImportFileError, locale: str) -> str:
+    """The file problem's message as the client sees it (worded by the catalogue)."""
+    return render(e.entry, locale, file_params(e))
+
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "tree-import.csv"
 
@@ -100,14 +108,14 @@ def test_missing_column() -> None:
         read_rows("x.csv", "编码,类型,名称\nNT,新城,东湖新城\n".encode())
     assert info.value.code == "MISSING_COLUMN"
     assert info.value.columns == ("parent_code",)
-    assert "上级编码" in info.value.message_zh and "parent_code" in info.value.message_en
+    assert "上级编码" in worded(info.value, "zh") and "parent_code" in worded(info.value, "en")
 
 
 def test_unknown_column() -> None:
     with pytest.raises(ImportFileError) as info:
         read_rows("x.csv", "编码,类型,名称,上级编码,楼长电话\nNT,新城,东湖新城,,\n".encode())
     assert info.value.code == "UNKNOWN_COLUMN" and info.value.columns == ("楼长电话",)
-    assert "楼长电话" in info.value.message_zh
+    assert "楼长电话" in worded(info.value, "zh")
 
 
 def test_duplicate_column() -> None:
@@ -121,7 +129,7 @@ def test_unsupported_extension(name: str) -> None:
     with pytest.raises(ImportFileError) as info:
         read_rows(name, CSV_TEXT.encode())
     assert info.value.code == "UNSUPPORTED_FORMAT"
-    assert info.value.message_zh and info.value.message_en
+    assert worded(info.value, "zh") and worded(info.value, "en")
     assert isinstance(info.value, ValueError)
 
 
@@ -138,7 +146,7 @@ def test_unreadable_xlsx_and_legacy_xls_content() -> None:
     assert info.value.code == "UNREADABLE"
     with pytest.raises(ImportFileError) as info:
         read_rows("x.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
-    assert info.value.code == "UNSUPPORTED_FORMAT" and ".xlsx" in info.value.message_zh
+    assert info.value.code == "UNSUPPORTED_FORMAT" and ".xlsx" in worded(info.value, "zh")
 
 
 def test_example_file_passes_validation() -> None:

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policy.nomination import Signer, count_signatures
+from resolvers.messages import render
 
 NOMINEE = 1
 BUILDING = 7
@@ -28,8 +29,8 @@ def test_ten_residents_of_the_building_suffice() -> None:
 def test_nine_are_too_few() -> None:
     t = count_signatures(NOMINEE, BUILDING, residents(9))
     assert not t.accepted and t.warnings == ()
-    assert "9 valid" in t.shortfall_en and "at least 10" in t.shortfall_en
-    assert "9人" in t.shortfall_zh and "10人" in t.shortfall_zh
+    assert "9 valid" in render("TOO_FEW_SIGNERS", "en", t.shortfall) and "at least 10" in render("TOO_FEW_SIGNERS", "en", t.shortfall)
+    assert "9人" in render("TOO_FEW_SIGNERS", "zh", t.shortfall) and "10人" in render("TOO_FEW_SIGNERS", "zh", t.shortfall)
 
 
 def test_ten_valid_and_a_repeat_are_accepted_with_a_warning() -> None:
@@ -55,10 +56,10 @@ def test_every_kind_of_signature_that_does_not_count() -> None:
 def test_warnings_name_the_position_not_the_person_or_the_building() -> None:
     t = count_signatures(NOMINEE, BUILDING, [Signer(200, 8), None, *residents(3)])
     other, unknown = t.warnings
-    assert "第1个" in other.message_zh and "#1" in other.message_en
-    assert "第2个" in unknown.message_zh and "#2" in unknown.message_en
+    assert "第1个" in render(other.code, "zh", other.params) and "#1" in render(other.code, "en", other.params)
+    assert "第2个" in render(unknown.code, "zh", unknown.params) and "#2" in render(unknown.code, "en", unknown.params)
     for w in t.warnings:
-        for text in (w.message_zh, w.message_en):
+        for text in (render(w.code, "zh", w.params), render(w.code, "en", w.params)):
             assert "200" not in text and "8" not in text and str(BUILDING) not in text
 
 
@@ -70,7 +71,7 @@ def test_a_nominee_without_a_building_has_no_valid_signature() -> None:
 def test_custom_minimum() -> None:
     assert count_signatures(NOMINEE, BUILDING, residents(3), minimum=3).accepted
     t = count_signatures(NOMINEE, BUILDING, residents(3), minimum=5)
-    assert not t.accepted and "3 valid" in t.shortfall_en and "at least 5" in t.shortfall_en
+    assert not t.accepted and "3 valid" in render("TOO_FEW_SIGNERS", "en", t.shortfall) and "at least 5" in render("TOO_FEW_SIGNERS", "en", t.shortfall)
     with pytest.raises(ValueError):
         count_signatures(NOMINEE, BUILDING, residents(3), minimum=0)
 
