@@ -149,6 +149,7 @@ _TREE: dict[str, tuple[str, str]] = {
 
 # people: codes raised by that domain's operations (kept apart so domains edit their own part)
 _PEOPLE: dict[str, tuple[str, str]] = {
+    "STAFF_ROLE_ENDED": ("该职务已于{on}结束", "this role ended on {on}"),
     "STAFF_ROLE_HELD": ("该人员在此已担任该职务（未结束）", "this person already holds this role here (not ended)"),
     "ALREADY_SERVING": ("{person}已在该片区任职", "{person_en} already serves this area"),
     "FUTURE_DATE": ("日期{on}晚于今天{detail}", "the date {on} is after today{detail_en}"),

@@ -155,7 +155,7 @@ async def end_staff_role(caller: Viewer, role_id: int, *, ended_on: date) -> Sta
     async with unit_of_work(caller) as uow:
         r = await obtain(caller, StaffRole, role_id, Capability.PERSON_WRITE, for_update=True)
         if r.ended_on is not None:
-            raise Problem("ALREADY_CLOSED", ["id"])
+            raise Problem("ALREADY_CLOSED", ["id"], message="STAFF_ROLE_ENDED", on=r.ended_on)
         if ended_on < r.started_on:
             raise Problem("INVALID_DATE_ORDER", ["endedOn"], later="结束日期", earlier="开始日期",
                           later_en="endedOn", earlier_en="startedOn")
@@ -180,7 +180,7 @@ async def record_building_head(caller: Viewer, *, person_id: int, service_area_i
         # the area's row is locked: concurrent records (and publications) for it queue up
         area = await obtain(caller, ServiceArea, service_area_id, Capability.BUILDING_HEAD_RECORD, for_update=True)
         if area.closed_on is not None:
-            raise Problem("ALREADY_CLOSED", ["serviceAreaId"])
+            raise Problem("ALREADY_CLOSED", ["serviceAreaId"], name=area.name, on=area.closed_on)
         if starts_on > today():
             detail, detail_en = _texts("FUTURE_TERM")
             raise Problem("FUTURE_DATE", ["startsOn"], on=starts_on, detail=detail, detail_en=detail_en)

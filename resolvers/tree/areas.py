@@ -17,7 +17,7 @@ from resolvers.uow import unit_of_work
 from resolvers.viewer import Viewer
 
 
-async def _assign_members(container: Node, area: ServiceArea, member_ids: Sequence[int],
+async def _assign_members(caller: Viewer, container: Node, area: ServiceArea, member_ids: Sequence[int],
                           invalid: Sequence[Problem] = (), labels: Sequence[str] | None = None,
                           field: str = "memberIds") -> None:
     """Make ``member_ids`` (open buildings or village groups of ``container``) the area's members.
@@ -28,7 +28,9 @@ async def _assign_members(container: Node, area: ServiceArea, member_ids: Sequen
     for i, pk in enumerate(member_ids):
         n = members.get(pk)
         if n is None or n.parent_id != container.id or n.kind not in LEAF_KINDS or n.closed_on is not None:
-            shown = n.name if n else (str(labels[i]) if labels is not None and i < len(labels) else str(pk))
+            # a node the caller cannot read is named as the caller named it: out of scope is missing
+            readable = n is not None and caller.can_read(n.path)
+            shown = n.name if readable else (str(labels[i]) if labels is not None and i < len(labels) else str(pk))
             problems.append(Problem("NOT_IN_CONTAINER", ["input", field, str(i)], name=shown, container=container.name))
     if problems:
         raise Problems(problems)
@@ -48,7 +50,7 @@ async def create_service_area(
         if not name.strip():
             raise Problem("REQUIRED", ["input", "name"], label="名称")
         area = await ServiceArea.create(container_id=container.id, name=name.strip(), path=container.path)
-        await _assign_members(container, area, member_ids, invalid_members, member_labels)
+        await _assign_members(caller, container, area, member_ids, invalid_members, member_labels)
         await uow.audit("serviceAreaCreate", "ServiceArea", area.id, area.path, None,
                         {"name": area.name, "members": list(member_labels if member_labels is not None else member_ids)})
     return area
@@ -75,7 +77,7 @@ async def update_service_area(
             await area.save(update_fields=["name"])
         if member_ids is not None:
             await Node.filter(service_area_id=area.id).update(service_area_id=None)
-            await _assign_members(container, area, member_ids, invalid_members, member_labels)
+            await _assign_members(caller, container, area, member_ids, invalid_members, member_labels)
         after = {"name": area.name, "members": await Node.filter(service_area_id=area.id).values_list("id", flat=True)}
         await uow.audit("serviceAreaUpdate", "ServiceArea", area.id, area.path, before, after)
     return area

@@ -43,3 +43,28 @@ async def test_operations_run_without_graphql(api):
     changed = await people.update_person(officer, p.id, people.PersonChanges(phone="13812345678", party_member=True))
     assert (changed.phone, changed.party_member, changed.name) == ("13812345678", True, "王芳")
     assert [x.id for x in await people.list_people(officer, name_contains="王")] == [p.id]
+
+
+async def test_ending_a_staff_role_twice_names_the_day_it_ended(api):
+    """The second end of a staff role says when it ended (the message is filled, not a template)."""
+    from datetime import date
+
+    from policy.kinds import StaffKind
+    from resolvers import people
+    from resolvers.errors import Problem
+    from resolvers.viewer import SYSTEM
+    from tests.factory import build_world
+
+    w = await build_world()
+    p = await people.create_person(SYSTEM, home_id=w.community_a.id,
+                                   data=people.PersonData(name="钱七", id_number=id_number(seq="141")))
+    role = await people.assign_staff_role(SYSTEM, person_id=p.id, kind=StaffKind.COMMUNITY_WORKER,
+                                          node_id=w.community_a.id, started_on=date(2025, 1, 1))
+    await people.end_staff_role(SYSTEM, role.id, ended_on=date(2025, 6, 30))
+    try:
+        await people.end_staff_role(SYSTEM, role.id, ended_on=date(2025, 7, 1))
+    except Problem as e:
+        assert e.code == "ALREADY_CLOSED"
+        assert e.render("zh") == "该职务已于2025-06-30结束" and e.render("en") == "this role ended on 2025-06-30"
+    else:
+        raise AssertionError("a staff role ended twice")

@@ -38,3 +38,19 @@ async def test_tree_operations_run_without_http(api):
     found = await tree.tree_nodes(SYSTEM, kind=NodeKind.BUILDING, name_contains="9栋", include_closed=True)
     assert [r.id for r in found] == [node.id]
     assert await tree.tree_nodes(SYSTEM, kind=NodeKind.BUILDING, name_contains="9栋") == []
+
+
+async def test_a_member_outside_scope_is_named_as_the_caller_named_it(api):
+    """serviceAreaCreate with a building of another community: refused like a missing one, and the
+    error does not name the building the caller cannot read."""
+    from tests.factory import PASSWORD, gid
+
+    w = await build_world()
+    cuiyuan = await api.as_user("cuiyuan", PASSWORD)
+    outside = gid(w.building_b)
+    out = await cuiyuan.gql(
+        "mutation($i: ServiceAreaInput!){ serviceAreaCreate(input: $i){ errors { code field message } } }",
+        {"i": {"containerId": gid(w.compound_a), "name": "混合片区", "memberIds": [outside]}})
+    errors = out["serviceAreaCreate"]["errors"]
+    assert [e["code"] for e in errors] == ["NOT_IN_CONTAINER"]
+    assert w.building_b.name not in errors[0]["message"] and outside in errors[0]["message"]
