@@ -11,8 +11,10 @@ import asyncio
 import contextlib
 import logging
 import os
+import shutil
 import socket
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -31,12 +33,32 @@ if BACKEND == "postgres" and not os.environ.get("TEST_DATABASE_URL"):
 BACKENDS = [BACKEND]
 
 
+_postgres_migrated: set[str] = set()  # databases migrated by this process and not reset since
+
+
 async def reset_postgres(url: str) -> None:
+    import asyncpg
+
+    _postgres_migrated.discard(url)
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await conn.close()
+
+
+async def empty_postgres(url: str) -> None:
+    """Every table emptied and its ids restarted, the schema kept: a fresh database for the next
+    test without running the migrations again (they take seconds; this takes milliseconds)."""
     import asyncpg
 
     conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
     try:
-        await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
+        tables = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                                  "AND tablename <> 'tortoise_migrations'")
+        if tables:
+            names = ", ".join(f'"{t["tablename"]}"' for t in tables)
+            await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
     finally:
         await conn.close()
 
@@ -56,16 +78,34 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite database migrated once per run; every test gets a copy of it."""
+    import concurrent.futures
+
+    path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # its own event loop, whatever runs here
+        pool.submit(asyncio.run, db.migrate(f"sqlite://{path}")).result()
+    return path
+
+
 @pytest.fixture
-async def database(backend: str, tmp_path) -> AsyncIterator[tuple[str, str | None]]:
+async def database(backend: str, tmp_path, request: pytest.FixtureRequest) -> AsyncIterator[tuple[str, str | None]]:
+    """A fresh, fully migrated database for the test (and a flushed Redis on PostgreSQL runs)."""
     if backend == "sqlite":
-        url, redis_url = f"sqlite://{tmp_path / 'test.sqlite3'}", None
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        url, redis_url = f"sqlite://{path}", None
     else:
         url, redis_url = os.environ["TEST_DATABASE_URL"], os.environ.get("TEST_REDIS_URL")
-        await reset_postgres(url)
+        if url in _postgres_migrated:
+            await empty_postgres(url)
+        else:
+            await reset_postgres(url)
+            await db.migrate(url)
+            _postgres_migrated.add(url)
         if redis_url:
             await reset_redis(redis_url)
-    await db.migrate(url)
     yield url, redis_url
 
 
