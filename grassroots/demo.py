@@ -33,7 +33,6 @@ from models.tree import Node, ServiceArea
 from models.workstations import StationHeadAppointment, Workstation, WorkstationCampaign, WorkstationPlan
 from policy.calendar import default_calendar
 from policy.dates import age_on, term_end
-from policy.eligibility import Applicant, check_eligibility
 from policy.idnumber import check_digit
 from policy.kinds import (
     Chain, Gender, HeadKind, NodeKind, PlanStatus, PremisesKind, Role, StaffKind, StationHeadSource, SubdistrictKind,
@@ -47,6 +46,7 @@ from policy.seats import required_heads
 from policy.terms import EndReason
 from resolvers.parameters import parameters_in_force
 from resolvers.passwords import hash_password
+from resolvers.recruitment.steps import automatic_checks
 from resolvers.tree import create_node
 
 __all__ = ["DEMO_USERS", "DEMO_PASSWORD", "create_district", "create_user", "load_demo"]
@@ -734,19 +734,7 @@ class _Loader:
 
     async def _review(self, app: Application, person: Person, on: date, by: User, judged: dict[str, str]) -> list[str]:
         """The eligibility review: the automatic checks as the API computes them, and the judgements."""
-        area = await ServiceArea.get(id=app.service_area_id)
-        residence = await Node.get(id=person.residence_id) if person.residence_id else None
-        values = await parameters_in_force(area.path, app.applied_on)
-        failures = check_eligibility(
-            Applicant(
-                birth_date=person.birth_date,
-                resides_in_compound=residence is not None and residence.path.startswith(area.path),
-                permanent_resident=person.permanent_resident, property_fee_paid=person.property_fee_paid,
-                violations=frozenset(person.violations or []),
-            ),
-            app.applied_on, int(values["age_limit"]), int(values["age_limit_outstanding"]),
-            app.outstanding_waiver_reason,
-        )
+        failures = await automatic_checks(app, person)
         app.status = check_step("REVIEW", app.status)
         if failures:
             app.status = ApplicationStatus.INELIGIBLE

@@ -13,7 +13,7 @@ from models.tree import Node, ServiceArea
 from policy.access import Capability
 from policy.calendar import UnknownYearError
 from policy.dates import term_end
-from policy.eligibility import Applicant, check_eligibility
+from policy.eligibility import Applicant, Failure, check_eligibility
 from policy.kinds import TermStatus
 from policy.notice import notice_window
 from policy.recruitment import ApplicationStatus as S, ObjectionStatus
@@ -34,24 +34,30 @@ class Judgement:
     note: str = ""
 
 
+async def automatic_checks(app: Application, person: Person) -> list[Failure]:
+    """The automatic eligibility checks of an application (age, residence, fees, violations), with
+    the parameters in force for its area: the one place that gathers their inputs (the review step
+    and the demo district both call it)."""
+    area = await ServiceArea.get(id=app.service_area_id)
+    container = await Node.get(id=area.container_id)
+    residence = await Node.get_or_none(id=person.residence_id) if person.residence_id else None
+    values = await parameters_in_force(area.path, app.applied_on)
+    return check_eligibility(
+        Applicant(
+            birth_date=person.birth_date,
+            resides_in_compound=residence is not None and residence.path.startswith(container.path),
+            permanent_resident=person.permanent_resident, property_fee_paid=person.property_fee_paid,
+            violations=frozenset(person.violations or []),
+        ),
+        app.applied_on, int(values["age_limit"]), int(values["age_limit_outstanding"]),
+        app.outstanding_waiver_reason,
+    )
+
+
 async def review(caller: Viewer, application_id: int, judgements: list[Judgement], reviewed_on: date) -> Application:
     """The automatic checks (age, residence, fees, violations) and the reviewers' judgements."""
     async def apply(app: Application) -> str:
-        person = await Person.get(id=app.person_id)
-        area = await ServiceArea.get(id=app.service_area_id)
-        container = await Node.get(id=area.container_id)
-        residence = await Node.get_or_none(id=person.residence_id) if person.residence_id else None
-        values = await parameters_in_force(area.path, app.applied_on)
-        failures = check_eligibility(
-            Applicant(
-                birth_date=person.birth_date,
-                resides_in_compound=residence is not None and residence.path.startswith(container.path),
-                permanent_resident=person.permanent_resident, property_fee_paid=person.property_fee_paid,
-                violations=frozenset(person.violations or []),
-            ),
-            app.applied_on, int(values["age_limit"]), int(values["age_limit_outstanding"]),
-            app.outstanding_waiver_reason,
-        )
+        failures = await automatic_checks(app, await Person.get(id=app.person_id))
         app.eligibility_failures = [{"code": f.code, "message_zh": f.message_zh, "message_en": f.message_en} for f in failures]
         app.judgements = {j.item: {"passed": j.passed, "note": j.note, "by": caller.label} for j in judgements}
         failed_judgements = [j.item for j in judgements if not j.passed]
