@@ -165,35 +165,36 @@ def tree_sql(n_scopes: int, with_leaves: bool) -> str:
 WITH RECURSIVE
 dist AS (SELECT d.id, d.path FROM node d WHERE d.kind = 'DISTRICT' AND ({in_scope})),
 leaf AS (
-  SELECT n.parent_id AS cid, COALESCE(n.households, 0) AS hh, n.service_area_id AS said
-  FROM node n JOIN dist ON n.path LIKE dist.path || '%'
+  SELECT n.parent_id AS cid, n.service_area_id AS said, CAST(SUM(COALESCE(n.households, 0)) AS BIGINT) AS hh
+  FROM node n JOIN dist ON SUBSTR(n.path, 1, LENGTH(dist.path)) = dist.path
   WHERE n.kind IN ('BUILDING', 'VILLAGE_GROUP') AND n.closed_on IS NULL
+  GROUP BY n.parent_id, n.service_area_id
 ),
 area AS (
-  SELECT a.id, a.container_id AS cid FROM service_area a JOIN dist ON a.path LIKE dist.path || '%'
+  SELECT a.id, a.container_id AS cid FROM service_area a JOIN dist ON SUBSTR(a.path, 1, LENGTH(dist.path)) = dist.path
   WHERE a.closed_on IS NULL
 ),
 active AS (
-  SELECT b.service_area_id AS aid, COUNT(*) AS n FROM building_head b JOIN dist ON b.path LIKE dist.path || '%'
+  SELECT b.service_area_id AS aid, COUNT(*) AS n FROM building_head b JOIN dist ON SUBSTR(b.path, 1, LENGTH(dist.path)) = dist.path
   WHERE b.status = 'ACTIVE' GROUP BY b.service_area_id
 ),
 area_hh AS (
-  SELECT a.cid, a.id AS aid, COALESCE(SUM(l.hh), 0) AS hh FROM area a LEFT JOIN leaf l ON l.said = a.id
+  SELECT a.cid, a.id AS aid, CAST(COALESCE(SUM(l.hh), 0) AS BIGINT) AS hh FROM area a LEFT JOIN leaf l ON l.said = a.id
   GROUP BY a.cid, a.id
   UNION ALL
-  SELECT l.cid, NULL, SUM(l.hh) FROM leaf l LEFT JOIN area a ON a.id = l.said WHERE a.id IS NULL GROUP BY l.cid
+  SELECT l.cid, NULL, CAST(SUM(l.hh) AS BIGINT) FROM leaf l LEFT JOIN area a ON a.id = l.said WHERE a.id IS NULL GROUP BY l.cid
 ),
-hp AS (
-  SELECT p.path, p.value, p.effective_from FROM policy_parameter p JOIN dist ON p.path LIKE dist.path || '%'
+hp AS MATERIALIZED (
+  SELECT p.path, p.value, p.effective_from FROM policy_parameter p JOIN dist ON SUBSTR(p.path, 1, LENGTH(dist.path)) = dist.path
   WHERE p.key = 'households_per_head' AND p.effective_from <= :today
 ),
-per_head AS (
+per_head AS MATERIALIZED (
   SELECT c.id AS cid, COALESCE((SELECT CAST(hp.value AS INTEGER) FROM hp WHERE c.path LIKE hp.path || '%'
                                 ORDER BY LENGTH(hp.path) DESC, hp.effective_from DESC LIMIT 1), :default_per_head) AS ph
   FROM node c WHERE c.id IN (SELECT cid FROM area_hh)
 ),
 area_fig AS (
-  SELECT h.cid, h.aid, h.hh, (h.hh + p.ph - 1) / p.ph AS req,
+  SELECT h.cid, h.aid, h.hh, CAST((h.hh + p.ph - 1) / p.ph AS BIGINT) AS req,  -- integers: ceil
          CASE WHEN h.aid IS NULL THEN 0 ELSE COALESCE(ac.n, 0) END AS act
   FROM area_hh h JOIN per_head p ON p.cid = h.cid LEFT JOIN active ac ON ac.aid = h.aid
 ),
@@ -209,7 +210,7 @@ contrib AS (
                 OR (c.in_use_deadline IS NOT NULL AND ((w.in_use_on IS NULL AND :today > c.in_use_deadline)
                                                         OR w.in_use_on > c.in_use_deadline))
               THEN 1 ELSE 0 END
-  FROM workstation w JOIN dist ON w.path LIKE dist.path || '%'
+  FROM workstation w JOIN dist ON SUBSTR(w.path, 1, LENGTH(dist.path)) = dist.path
   JOIN node k ON k.id = w.compound_id AND k.closed_on IS NULL
   LEFT JOIN workstation_campaign c ON c.id = w.campaign_id
 ),
@@ -230,7 +231,7 @@ fig AS (
   FROM anc JOIN per_container s ON s.cid = anc.cid GROUP BY anc.nid
 )
 SELECT n.id, n.kind, n.name, n.parent_id, n.households, f.hh, f.req, f.act, f.vac, f.ws, f.su, f.late
-FROM node n JOIN dist ON n.path LIKE dist.path || '%'
+FROM node n JOIN dist ON SUBSTR(n.path, 1, LENGTH(dist.path)) = dist.path
 LEFT JOIN fig f ON f.nid = n.id
 WHERE (n.closed_on IS NULL OR n.id = dist.id) {leaves}
 ORDER BY n.id
