@@ -203,7 +203,7 @@ async def build_tree(compounds: int) -> tuple[Node, int]:
                 pid = person_ids.take()
                 number, born, gender = _id_number(pid)
                 people.append(Person(id=pid, name=f"楼栋长{pid}", gender=gender, id_number=number, birth_date=born,
-                                     home_id=community.id, path=community.path))
+                                     home_id=community.id, path=community.path, district_id=district.id))
                 heads.append(BuildingHead(person_id=pid, service_area_id=aid, path=cpath, kind=HeadKind.BUILDING_HEAD,
                                           status=TermStatus.ACTIVE, starts_on=date(2025, 3, 1), ends_on=date(2030, 2, 28)))
         # the workstation: set up on time, late, or not yet in use; a station head in three out of four
@@ -217,7 +217,7 @@ async def build_tree(compounds: int) -> tuple[Node, int]:
             pid = person_ids.take()
             number, born, gender = _id_number(pid)
             people.append(Person(id=pid, name=f"站长{pid}", gender=gender, id_number=number, birth_date=born,
-                                 home_id=community.id, path=community.path))
+                                 home_id=community.id, path=community.path, district_id=district.id))
             staff.append(StaffRole(person_id=pid, kind=StaffKind.COMMUNITY_WORKER, node_id=community.id,
                                    path=community.path, started_on=date(2024, 1, 1)))
             appointments.append(StationHeadAppointment(

@@ -139,7 +139,8 @@ class GrassrootsGraphQL(GraphQL):
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
-    schema = build_schema(production=settings.production, timeout_seconds=settings.execution_timeout_seconds)
+    schema = build_schema(production=settings.production, timeout_seconds=settings.execution_timeout_seconds,
+                          max_cost=settings.max_query_cost)
     graphql = GrassrootsGraphQL(
         schema,
         keep_alive=True,

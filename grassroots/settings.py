@@ -41,6 +41,7 @@ class Settings:
     max_body_bytes: int = 1024 * 1024  # JSON request bodies (GRASSROOTS_MAX_BODY_BYTES)
     max_upload_bytes: int = 10 * 1024 * 1024 + 64 * 1024  # multipart uploads (GRASSROOTS_MAX_UPLOAD_BYTES)
     execution_timeout_seconds: float = 30.0  # one GraphQL operation (GRASSROOTS_EXECUTION_TIMEOUT_SECONDS)
+    max_query_cost: int = 3_000_000  # a document's estimated cost (GRASSROOTS_MAX_QUERY_COST)
     channel_prefix: str | None = None  # None: derived from the database URL and the Redis database
 
     @property
@@ -69,7 +70,8 @@ class Settings:
         }
         for key, env, kind in (("max_body_bytes", "GRASSROOTS_MAX_BODY_BYTES", int),
                                ("max_upload_bytes", "GRASSROOTS_MAX_UPLOAD_BYTES", int),
-                               ("execution_timeout_seconds", "GRASSROOTS_EXECUTION_TIMEOUT_SECONDS", float)):
+                               ("execution_timeout_seconds", "GRASSROOTS_EXECUTION_TIMEOUT_SECONDS", float),
+                               ("max_query_cost", "GRASSROOTS_MAX_QUERY_COST", int)):
             if os.environ.get(env):
                 values[key] = kind(os.environ[env])
         if "embedded_worker" not in overrides:

@@ -61,6 +61,106 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(ids[: i + 1]) + "/" for i in range(len(ids))]
 
 
+@dataclass(frozen=True)
+class AreaHouseholds:
+    """Open households of one container (compound, or community/village on the rural chain) in
+    one area: ``area_id`` None for its members outside any named area. The database sums them
+    (one row per container and area), so a roll-up reads thousands of rows, not every leaf."""
+
+    container_path: str
+    area_id: int | None
+    households: int
+
+
+@dataclass
+class Rollups:
+    """Figures of every node on the way down to the containers and stations counted, by path,
+    and each area's (required, active, vacancies) by ``area_key``."""
+
+    by_path: dict[str, Figures]
+    areas: dict[str, tuple[int, int, int]]
+
+    def leaf(self, container_path: str, area_id: int | None, households: int) -> Figures:
+        """A building's (or village group's) figures: its own households, its area's heads (its
+        container's implicit area when it has no named area or that area is closed)."""
+        key = area_key(container_path, area_id)
+        if area_id is not None and key not in self.areas:
+            key = area_key(container_path, None)
+        required, active, vacancies = self.areas.get(key, (0, 0, 0))
+        return Figures(households=households, required_heads=required, active_heads=active, vacancies=vacancies)
+
+
+def _inside(roots: frozenset[str] | None, path: str) -> list[str]:
+    """Ancestor paths of ``path`` (itself included) that lie inside one of ``roots`` (all when None)."""
+    chain = ancestor_paths(path)
+    if roots is None:
+        return chain
+    for i, p in enumerate(chain):
+        if p in roots:
+            return chain[i:]
+    return []
+
+
+def roll_up_areas(
+    groups: Iterable[AreaHouseholds],
+    area_containers: dict[int, str],  # open named areas: id → container path
+    active_by_area: dict[int, int],
+    stations: Iterable[Station],
+    households_per_head: Callable[[str], int],  # container path → parameter in force
+    roots: Iterable[str] | None = None,  # attribute only inside these subtrees (None: every ancestor)
+) -> Rollups:
+    """Seats per area (named or implicit), summed with households and workstations into every
+    ancestor of each container inside ``roots``."""
+    root_set = None if roots is None else frozenset(roots)
+    area_households: dict[str, int] = {}
+    area_container: dict[str, str] = {}
+    for area_id, cpath in area_containers.items():
+        key = area_key(cpath, area_id)
+        area_households[key] = 0
+        area_container[key] = cpath
+    container_households: dict[str, int] = {}
+    for g in groups:
+        key = area_key(g.container_path, g.area_id if g.area_id in area_containers else None)
+        area_households[key] = area_households.get(key, 0) + g.households
+        area_container[key] = g.container_path
+        container_households[g.container_path] = container_households.get(g.container_path, 0) + g.households
+
+    by_path: dict[str, Figures] = {}
+
+    def at(p: str) -> Figures:
+        f = by_path.get(p)
+        if f is None:
+            f = by_path[p] = Figures()
+        return f
+
+    for cpath, hh in container_households.items():
+        for p in _inside(root_set, cpath):
+            at(p).households += hh
+
+    areas: dict[str, tuple[int, int, int]] = {}
+    for key, hh in area_households.items():
+        cpath = area_container[key]
+        required = required_heads(hh, households_per_head(cpath))
+        named = key.startswith("a")
+        active = active_by_area.get(int(key[1:]), 0) if named else 0
+        vacancies = max(0, required - active)
+        areas[key] = (required, active, vacancies)
+        for p in _inside(root_set, cpath):
+            f = at(p)
+            f.required_heads += required
+            f.active_heads += active
+            f.vacancies += vacancies
+            f.service_areas += named
+
+    for st in stations:
+        for p in _inside(root_set, st.path):
+            f = at(p)
+            f.workstations += 1
+            f.workstations_set_up += st.set_up
+            f.workstations_late += st.late
+    return Rollups(by_path, areas)
+
+
 def roll_up(
     targets: Iterable[Target],
     leaves: Iterable[Leaf],
@@ -69,54 +169,20 @@ def roll_up(
     stations: Iterable[Station],
     households_per_head: Callable[[str], int],  # container path → parameter in force
 ) -> dict[int, Figures]:
-    targets = list(targets)
-    by_path = {t.path: t for t in targets if not t.is_leaf}
-    out: dict[int, Figures] = {t.id: Figures() for t in targets}
-
-    area_households: dict[str, int] = {}
-    area_container: dict[str, str] = {}
-    for area_id, cpath in area_containers.items():
-        key = area_key(cpath, area_id)
-        area_households[key] = 0
-        area_container[key] = cpath
+    """Figures of each target from individual leaves (``roll_up_areas`` on their per-area sums)."""
+    sums: dict[tuple[str, int | None], int] = {}
     for leaf in leaves:
-        key = area_key(leaf.container_path, leaf.area_id if leaf.area_id in area_containers else None)
-        area_households[key] = area_households.get(key, 0) + leaf.households
-        area_container[key] = leaf.container_path
-        for p in ancestor_paths(leaf.container_path):
-            t = by_path.get(p)
-            if t is not None:
-                out[t.id].households += leaf.households
-
-    area_figures: dict[str, tuple[int, int, int]] = {}
-    for key, hh in area_households.items():
-        cpath = area_container[key]
-        required = required_heads(hh, households_per_head(cpath))
-        active = active_by_area.get(int(key[1:]), 0) if key.startswith("a") else 0
-        area_figures[key] = (required, active, max(0, required - active))
-        named = key.startswith("a")
-        for p in ancestor_paths(cpath):
-            t = by_path.get(p)
-            if t is not None:
-                f = out[t.id]
-                f.required_heads += required
-                f.active_heads += active
-                f.vacancies += max(0, required - active)
-                f.service_areas += 1 if named else 0
-
-    for st in stations:
-        for p in ancestor_paths(st.path):
-            t = by_path.get(p)
-            if t is not None:
-                f = out[t.id]
-                f.workstations += 1
-                f.workstations_set_up += st.set_up
-                f.workstations_late += st.late
-
+        k = (leaf.container_path, leaf.area_id)
+        sums[k] = sums.get(k, 0) + leaf.households
+    rollups = roll_up_areas([AreaHouseholds(c, a, hh) for (c, a), hh in sums.items()], area_containers,
+                            active_by_area, stations, households_per_head)
+    out: dict[int, Figures] = {}
     for t in targets:
         if t.is_leaf:
-            f = out[t.id]
-            f.households = t.households
-            if t.area_key in area_figures:
-                f.required_heads, f.active_heads, f.vacancies = area_figures[t.area_key]
+            required, active, vacancies = rollups.areas.get(t.area_key or "", (0, 0, 0))
+            out[t.id] = Figures(households=t.households, required_heads=required, active_heads=active,
+                                vacancies=vacancies)
+        else:
+            f = rollups.by_path.get(t.path)
+            out[t.id] = Figures(**vars(f)) if f is not None else Figures()
     return out

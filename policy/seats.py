@@ -26,3 +26,11 @@ class AreaCoverage:
 
 def area_coverage(households: int, active: int, households_per_head: int) -> AreaCoverage:
     return AreaCoverage(households, required_heads(households, households_per_head), active)
+
+
+def coverage_percent(active: int, required: int) -> float:
+    """Active heads ÷ required heads as a percentage with one decimal, capped at 100 (more heads
+    than seats cover no more than every seat); 100 when nothing is required."""
+    if required == 0:
+        return 100.0
+    return round(100 * min(active, required) / required, 1)

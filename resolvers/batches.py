@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from tortoise.expressions import Q
@@ -17,12 +17,13 @@ from models.tree import ChainChange, Node, ServiceArea
 from models.workstations import StationHeadAppointment, Workstation, WorkstationCampaign
 from policy import parameters as params
 from policy.kinds import NodeKind, TermStatus
-from policy.rollup import Figures, Leaf, Station, Target, ancestor_paths, area_key, roll_up
+from policy.rollup import AreaHouseholds, Figures, Rollups, Station, roll_up_areas
 from policy.tree import LEAF_KINDS
 from policy.workstations import set_up_status
 from resolvers.clock import today
 from resolvers.viewer import Viewer
-from resolvers.rows import NODE_FIELDS, NodeRow, ancestor_ids, node_row
+from resolvers import sql
+from resolvers.rows import NODE_COLUMNS, NodeRow, ancestor_ids, node_row
 
 
 def prefix_q(paths: Sequence[str], field_name: str = "path") -> Q:
@@ -37,8 +38,26 @@ def prefix_q(paths: Sequence[str], field_name: str = "path") -> Q:
     return q
 
 
+def fold_roots(paths: Sequence[str]) -> list[str]:
+    """Subtree roots with nested ones folded into their ancestors, shortest first."""
+    roots: list[str] = []
+    for p in sorted(set(paths), key=len):
+        if not any(p.startswith(r) for r in roots):
+            roots.append(p)
+    return roots
+
+
+def _under(column: str, roots: Sequence[str], first: int) -> tuple[str, list[str]]:
+    """SQL: ``column`` inside any of the subtrees ``roots`` (placeholders from ``$first``)."""
+    terms = " OR ".join(f"{column} LIKE ${first + i}" for i in range(len(roots)))
+    return f"({terms})", [sql.like_prefix(r) for r in roots]
+
+
 async def load_node_rows(ids: Sequence[int]) -> dict[int, NodeRow]:
-    rows = await Node.filter(id__in=list(ids)).values(*NODE_FIELDS)
+    if not ids:
+        return {}
+    where, arg = sql.in_ids("id", 1, ids)
+    rows = await sql.fetch(f"SELECT {NODE_COLUMNS} FROM node WHERE {where}", arg)
     return {r["id"]: node_row(r) for r in rows}
 
 
@@ -47,122 +66,175 @@ def _container(path: str) -> str:
     return path[: path.rstrip("/").rfind("/") + 1]
 
 
-async def compute_rollups(nodes: Sequence[NodeRow], *, whole_subtree: bool = False) -> dict[int, Figures]:
-    """Roll-ups for many nodes with five queries in all; with ``whole_subtree``, also for
-    every open node below them (computed from the same rows)."""
-    if not nodes:
-        return {}
+_LEAF_KINDS_SQL = ", ".join(f"'{k.value}'" for k in sorted(LEAF_KINDS, key=lambda k: k.value))
+
+
+async def compute_rollups(root_paths: Sequence[str]) -> Rollups:
+    """Roll-ups of every node inside the subtrees ``root_paths`` (a building's are those of its
+    area: pass its container's path), in five statements whatever the size: the database sums
+    households per container and area, counts active heads per area and lists the workstations;
+    policy/rollup.py adds them up the tree (thousands of rows, never one per building)."""
+    roots = fold_roots(root_paths)
+    if not roots:
+        return Rollups({}, {})
     on = today()
-    # a building's (or village group's) seats are those of its area, which lives in its container
-    scope = prefix_q([_container(n.path) if n.kind in LEAF_KINDS else n.path for n in nodes])
-    leaf_rows = await Node.filter(scope, kind__in=list(LEAF_KINDS), closed_on__isnull=True).values(
-        "path", "households", "service_area_id"
-    )
-    areas = dict(
-        await ServiceArea.filter(scope, closed_on__isnull=True).values_list("id", "path")
-    )
-    active = dict(
-        await BuildingHead.filter(scope, status=TermStatus.ACTIVE)
-        .annotate(n=Count("id"))
-        .group_by("service_area_id")
-        .values_list("service_area_id", "n")
-    )
-    station_rows = await Workstation.filter(scope, compound__closed_on__isnull=True).values(
-        "path", "premises_ready_on", "in_use_on", "office_on", "sign_on", "equipment_on", "rules_on",
-        "campaign__premises_deadline", "campaign__in_use_deadline",
-    )
-    district_ids = {n.district_id for n in nodes if n.district_id is not None}
-    key = "households_per_head"
-    district_q = prefix_q([f"/{d}/" for d in district_ids]) if district_ids else Q(id=-1)
-    param_rows = [
-        params.ParameterRow(r["node_id"], key, r["value"], r["effective_from"])
-        for r in await PolicyParameter.filter(district_q, key=key).values("node_id", "value", "effective_from")
-    ]
-    per_head_cache: dict[str, int] = {}
+    under, args = _under("n.path", roots, 1)
+    groups = await sql.fetch(
+        "SELECT p.path AS cpath, n.service_area_id AS area, SUM(COALESCE(n.households, 0)) AS hh "
+        "FROM node n JOIN node p ON p.id = n.parent_id "
+        f"WHERE {under} AND n.kind IN ({_LEAF_KINDS_SQL}) AND n.closed_on IS NULL "
+        "GROUP BY p.path, n.service_area_id", *args)
+    under, args = _under("path", roots, 1)
+    areas = {r["id"]: r["path"] for r in await sql.fetch(
+        f"SELECT id, path FROM service_area WHERE {under} AND closed_on IS NULL", *args)}
+    active = {r["area"]: r["n"] for r in await sql.fetch(
+        "SELECT service_area_id AS area, COUNT(*) AS n FROM building_head "
+        f"WHERE {under} AND status = '{TermStatus.ACTIVE.value}' GROUP BY service_area_id", *args)}
+    under, args = _under("w.path", roots, 1)
+    station_rows = await sql.fetch(
+        "SELECT w.path, w.premises_ready_on, w.in_use_on, w.office_on, w.sign_on, w.equipment_on, w.rules_on, "
+        "c.premises_deadline, c.in_use_deadline FROM workstation w JOIN node n ON n.id = w.compound_id "
+        f"LEFT JOIN workstation_campaign c ON c.id = w.campaign_id WHERE {under} AND n.closed_on IS NULL", *args)
+    per_head = await _households_per_head(roots, on)
 
-    def per_head(container_path: str) -> int:
-        if container_path not in per_head_cache:
-            chain = list(reversed(ancestor_ids(container_path)))
-            per_head_cache[container_path] = int(params.value_in_force(key, chain, param_rows, on))
-        return per_head_cache[container_path]
-
-    leaves = []
-    for r in leaf_rows:
-        leaves.append(Leaf(r["path"], _container(r["path"]), r["households"] or 0, r["service_area_id"]))
+    d = sql.as_date
+    statuses: dict[tuple, Station] = {}
     stations = []
     for r in station_rows:
-        st = set_up_status(
-            premises_ready_on=r["premises_ready_on"],
-            in_use_on=r["in_use_on"],
-            premises_deadline=r["campaign__premises_deadline"],
-            in_use_deadline=r["campaign__in_use_deadline"],
-            four_haves=(r["office_on"], r["sign_on"], r["equipment_on"], r["rules_on"]),
-            today=on,
-        )
+        dates = (d(r["premises_ready_on"]), d(r["in_use_on"]), d(r["premises_deadline"]), d(r["in_use_deadline"]),
+                 d(r["office_on"]), d(r["sign_on"]), d(r["equipment_on"]), d(r["rules_on"]))
+        st = statuses.get(dates)
+        if st is None:
+            s = set_up_status(premises_ready_on=dates[0], in_use_on=dates[1], premises_deadline=dates[2],
+                              in_use_deadline=dates[3], four_haves=dates[4:], today=on)
+            st = statuses[dates] = Station("", s.set_up, s.late)
         stations.append(Station(r["path"], st.set_up, st.late))
+    groups_ = [AreaHouseholds(r["cpath"], r["area"], int(r["hh"] or 0)) for r in groups]
+    return roll_up_areas(groups_, areas, active, stations, per_head, roots=roots)
 
-    targets: dict[int, Target] = {}
-    for n in nodes:
-        if n.kind in LEAF_KINDS:
-            aid = n.service_area_id if n.service_area_id in areas else None
-            targets[n.id] = Target(n.id, n.path, True, n.households or 0, area_key(_container(n.path), aid))
-        else:
-            targets[n.id] = Target(n.id, n.path)
-    if whole_subtree:
-        # every node on the way down to a leaf, an area or a station is answered from the
-        # same rows: deeper levels of the same request then need no queries at all
-        roots = [_container(n.path) if n.kind in LEAF_KINDS else n.path for n in nodes]
-        inside = lambda p: any(p.startswith(r) for r in roots)  # noqa: E731
-        for cpath in {lf.container_path for lf in leaves} | set(areas.values()) | {st.path for st in stations}:
-            for p in ancestor_paths(cpath):
-                pid = int(p.rstrip("/").rsplit("/", 1)[-1])
-                if pid not in targets and inside(p):
-                    targets[pid] = Target(pid, p)
-        for lf in leaves:
-            lid = int(lf.path.rstrip("/").rsplit("/", 1)[-1])
-            if lid not in targets:
-                aid = lf.area_id if lf.area_id in areas else None
-                targets[lid] = Target(lid, lf.path, True, lf.households, area_key(lf.container_path, aid))
-    return roll_up(targets.values(), leaves, areas, active, stations, per_head)
+
+async def _households_per_head(roots: Sequence[str], on) -> Callable[[str], int]:
+    """The households-per-head parameter in force for a container path (docs/policy.md §12):
+    the rows of the districts concerned are read once; containers whose chains hold the same
+    setting nodes share one answer."""
+    key = "households_per_head"
+    district_paths = sorted({"/" + r.strip("/").split("/")[0] + "/" for r in roots})
+    rows = [
+        params.ParameterRow(r["node_id"], key, r["value"], r["effective_from"])
+        for r in await PolicyParameter.filter(prefix_q(district_paths), key=key).values("node_id", "value", "effective_from")
+    ]
+    setters = {r.node_id for r in rows}
+    by_chain: dict[tuple[int, ...], int] = {}
+    by_path: dict[str, int] = {}
+
+    def per_head(container_path: str) -> int:
+        found = by_path.get(container_path)
+        if found is None:
+            chain = tuple(i for i in reversed(ancestor_ids(container_path)) if i in setters)
+            found = by_chain.get(chain)
+            if found is None:
+                found = by_chain[chain] = int(params.value_in_force(key, chain, rows, on))
+            by_path[container_path] = found
+        return found
+
+    return per_head
 
 
 class Batches:
     """The set-based loads behind the per-request DataLoaders (schema/loaders.py): each takes a
     batch of keys and answers, in the same order, with plain rows — one statement per batch.
-    Created afresh for every request (the roll-up memo below is the request's own)."""
+    Created afresh for every request: what it has read (children, roll-ups) is memoised for
+    the request only, so the schema can answer deeper levels at once, without waiting."""
 
     def __init__(self, viewer: Viewer) -> None:
         self.viewer = viewer
-        self._figures: dict[int, Figures] = {}  # roll-ups of this request, filled a subtree at a time
+        #: parent id → all its children (closed ones too), by id; a parent absent is not read yet
+        self.children_of: dict[int, list[NodeRow]] = {}
+        self._depth_wanted: dict[int, int] = {}  # parent id → levels the query reads below it
+        self._rollups_wanted: set[int] = set()  # parents whose subtree's roll-ups the query reads
+        self._rollups: list[tuple[list[str], Rollups]] = []  # computed subtrees and their figures
         self._inflight: list[tuple[list[str], asyncio.Event]] = []
+
+    # ---- the tree, a subtree at a time ------------------------------------------------
+
+    def plan(self, parent_id: int, depth: int, rollups: bool) -> None:
+        """What the query reads below ``parent_id``: ``depth`` levels of children, and whether
+        roll-ups are read down there (then they are computed before the children are handed out)."""
+        self._depth_wanted[parent_id] = max(depth, self._depth_wanted.get(parent_id, 1))
+        if rollups:
+            self._rollups_wanted.add(parent_id)
+
+    async def children(self, parents: list[NodeRow]) -> list[list[NodeRow]]:
+        """Children of each parent, with every level the query reads below them in the same
+        statement (one per batch of parents, however deep the query goes)."""
+        missing = [p for p in parents if p.id not in self.children_of]
+        if missing:
+            depth = max(self._depth_wanted.get(p.id, 1) for p in missing)
+            if depth <= 1:
+                where, arg = sql.in_ids("parent_id", 1, [p.id for p in missing])
+                rows = await sql.fetch(f"SELECT {NODE_COLUMNS} FROM node WHERE {where} ORDER BY id", arg)
+                bottom = -1  # nothing below the parents was read
+            else:
+                roots = fold_roots([p.path for p in missing])
+                top = min(p.depth for p in missing)
+                bottom = max(p.depth for p in missing) + depth
+                under, args = _under("path", roots, 1)
+                rows = await sql.fetch(f"SELECT {NODE_COLUMNS} FROM node WHERE {under} AND depth > ${len(args) + 1} "
+                                       f"AND depth <= ${len(args) + 2} ORDER BY id", *args, top, bottom)
+                rows = [r for r in rows if r["path"] not in roots]  # a root nested deeper than ``top``
+            for p in missing:
+                self.children_of[p.id] = []
+            grouped = self.children_of
+            for r in rows:
+                row = node_row(r)
+                if row.depth < bottom:
+                    grouped.setdefault(row.id, [])
+                grouped.setdefault(row.parent_id, []).append(row)
+        wanted = [p for p in parents if p.id in self._rollups_wanted]
+        if wanted:
+            await self.ensure_rollups(wanted)
+        return [self.children_of[p.id] for p in parents]
 
     async def nodes(self, ids: list[int]) -> list[NodeRow | None]:
         found = await load_node_rows(ids)
         return [found.get(i) for i in ids]
 
-    async def children(self, parent_ids: list[int]) -> list[list[NodeRow]]:
-        rows = await Node.filter(parent_id__in=parent_ids).order_by("id").values(*NODE_FIELDS)
-        grouped: dict[int, list[NodeRow]] = defaultdict(list)
-        for r in rows:
-            grouped[r["parent_id"]].append(node_row(r))
-        return [grouped.get(p, []) for p in parent_ids]
+    # ---- roll-ups -----------------------------------------------------------------------
+
+    @staticmethod
+    def _root_of(row: NodeRow) -> str:
+        return _container(row.path) if row.kind in LEAF_KINDS else row.path
+
+    def figures_now(self, row: NodeRow) -> Figures | None:
+        """The node's roll-up when its subtree has been computed in this request, else None."""
+        root = self._root_of(row)
+        for roots, rollups in self._rollups:
+            if any(root.startswith(r) for r in roots):
+                if row.kind in LEAF_KINDS:
+                    return rollups.leaf(root, row.service_area_id, row.households or 0)
+                return rollups.by_path.get(row.path) or Figures()
+        return None
+
+    async def ensure_rollups(self, rows: Sequence[NodeRow]) -> None:
+        """Compute the roll-ups of the subtrees of ``rows`` not yet computed in this request (a
+        deeper level asking while a subtree above is computed waits for that one)."""
+        for roots, done in list(self._inflight):
+            if any(self.figures_now(n) is None and any(self._root_of(n).startswith(r) for r in roots) for n in rows):
+                await done.wait()
+        missing = [self._root_of(n) for n in rows if self.figures_now(n) is None]
+        if not missing:
+            return
+        entry = (fold_roots(missing), asyncio.Event())
+        self._inflight.append(entry)
+        try:
+            self._rollups.append((entry[0], await compute_rollups(entry[0])))
+        finally:
+            entry[1].set()
+            self._inflight.remove(entry)
 
     async def rollups(self, nodes: list[NodeRow]) -> list[Figures]:
-        # a deeper level may ask while a subtree above it is still being computed: wait for that
-        # computation instead of repeating it (keeps the statement count fixed per query shape)
-        for roots, done in list(self._inflight):
-            if any(n.id not in self._figures and any(n.path.startswith(r) for r in roots) for n in nodes):
-                await done.wait()
-        missing = [n for n in nodes if n.id not in self._figures]
-        if missing:
-            entry = ([_container(n.path) if n.kind in LEAF_KINDS else n.path for n in missing], asyncio.Event())
-            self._inflight.append(entry)
-            try:
-                self._figures.update(await compute_rollups(missing, whole_subtree=True))
-            finally:
-                entry[1].set()
-                self._inflight.remove(entry)
-        return [self._figures[n.id] for n in nodes]
+        await self.ensure_rollups(nodes)
+        return [self.figures_now(n) or Figures() for n in nodes]
 
     async def workstations(self, compound_ids: list[int]) -> list[Any]:
         rows = {w.compound_id: w for w in await Workstation.filter(compound_id__in=compound_ids)}

@@ -16,7 +16,7 @@ from policy.kinds import Role
 from policy.login import LoginLimits
 from resolvers import access
 from resolvers.errors import Problem, Problems
-from schema.common import Connection, Edge, Node, UserError, audit_object_id, error_codes, paginate, to_global_id
+from schema.common import Connection, Node, UserError, audit_object_id, error_codes, paginate, to_global_id
 from schema.nodes import decode, fetcher
 from schema.payloads import payload_errors
 from schema.tree import TYPE_NAMES, TreeNode, tree_node
@@ -256,9 +256,8 @@ class AccessQuery:
                                           object_id=audit_object_id(object_id) if object_id else None,
                                           since=since, until=until)
         page = paginate(rows, first=first, after=after)
-        shown = await access.shown_audit_entries(v, [e.node for e in page.edges])
-        page.edges = [Edge(cursor=e.cursor, node=_audit_entry(s)) for e, s in zip(page.edges, shown)]
-        return page
+        shown = iter(await access.shown_audit_entries(v, page.nodes))
+        return page.map(lambda _: _audit_entry(next(shown)))
 
     @strawberry.field(description="Every policy parameter in force at a node on a date (default: today).")
     async def policy_parameters(self, info: Info, node_id: strawberry.ID, on: date | None = None) -> list[PolicyParameter]:

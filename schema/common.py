@@ -84,13 +84,33 @@ class Edge(Generic[T]):
 
 @strawberry.type
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
+    """A page of an ordered list. Its ``nodes`` are a plain list; ``edges`` (and their cursors) are
+    built only when asked for, so a large tree walk that reads ``nodes`` makes no cursor at all."""
+
+    edges: list[Edge[T]] = strawberry.field(resolver=lambda self: self.make_edges())
     page_info: PageInfo
     total_count: int
+    nodes: list[T]
+    start: strawberry.Private[int] = 0  # offset of the first node in the whole list
+    kept: strawberry.Private[list[int] | None] = None  # offsets of the nodes when some were dropped (``map``)
 
-    @strawberry.field
-    def nodes(self) -> list[T]:
-        return [e.node for e in self.edges]
+    def make_edges(self) -> list[Edge[T]]:
+        return [Edge(cursor=_cursor(o), node=n) for o, n in zip(self.offsets(), self.nodes)]
+
+    def offsets(self) -> list[int] | range:
+        return self.kept if self.kept is not None else range(self.start, self.start + len(self.nodes))
+
+    def map(self, fn) -> "Connection":
+        """The same page with each node replaced by ``fn(node)``; a node for which it returns None
+        is dropped, and the others keep their cursors."""
+        kept, nodes = [], []
+        for o, n in zip(self.offsets(), self.nodes):
+            m = fn(n)
+            if m is not None:
+                kept.append(o)
+                nodes.append(m)
+        return Connection(page_info=self.page_info, total_count=self.total_count, nodes=nodes, start=self.start,
+                          kept=kept)
 
 
 def _cursor(offset: int) -> str:
@@ -126,11 +146,16 @@ def paginate(
     after: str | None = None,
     last: int | None = None,
     before: str | None = None,
+    wrap=None,
 ) -> Connection[T]:
-    """Relay pagination over an already loaded, ordered list (offset cursors)."""
+    """Relay pagination over an already loaded, ordered list (offset cursors); ``wrap`` turns the
+    items of the page (only those) into what the schema returns."""
     check_page_args(first, last)
     start, end = 0, len(items)
-    a, b = _offset(after), _offset(before)
+    if after is not None or before is not None:
+        a, b = _offset(after), _offset(before)
+    else:
+        a = b = None
     if a is not None:
         start = max(start, a + 1)
     if b is not None:
@@ -141,17 +166,20 @@ def paginate(
         end = min(end, start + first)
     if last is not None:
         start = max(start, end - last)
-    window = items[start:end] if end > start else []
-    edges = [Edge(cursor=_cursor(start + i), node=item) for i, item in enumerate(window)]
+    window = list(items[start:end]) if end > start else []
+    if wrap is not None:
+        window = [wrap(i) for i in window]
+    n = len(window)
     return Connection(
-        edges=edges,
         page_info=PageInfo(
             has_next_page=end < len(items) if b is None else False,
-            has_previous_page=start > 0 if a is None else start > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            has_previous_page=start > 0,
+            start_cursor=_cursor(start) if n else None,
+            end_cursor=_cursor(start + n - 1) if n else None,
         ),
         total_count=len(items),
+        nodes=window,
+        start=start,
     )
 
 

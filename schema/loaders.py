@@ -15,7 +15,7 @@ class Loaders:
         self.viewer = viewer
         self.batches = b = Batches(viewer)
         self.node = DataLoader(b.nodes)
-        self.children = DataLoader(b.children)
+        self.children = DataLoader(b.children, cache_key_fn=lambda n: n.id)
         self.rollup = DataLoader(b.rollups, cache_key_fn=lambda n: n.id)
         self.workstation_by_compound = DataLoader(b.workstations)
         self.station_head = DataLoader(b.station_heads)

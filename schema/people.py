@@ -17,7 +17,7 @@ from resolvers import people as ops
 from resolvers.clock import today
 from resolvers.errors import Problem, Problems
 from resolvers.privacy import access_for
-from schema.common import Connection, Edge, Node, UserError, check_search, error_codes, paginate, to_global_id
+from schema.common import Connection, Node, UserError, check_search, error_codes, paginate, to_global_id
 from schema.nodes import decode, fetcher, register
 from schema.payloads import payload_errors
 from schema.tree import TYPE_NAMES, TreeNode, tree_node
@@ -274,9 +274,8 @@ class PeopleQuery:
         info.context.viewer.require_authenticated()
         rows = await ops.list_people(info.context.viewer, name_contains=check_search(name_contains, "nameContains"))
         page = paginate(rows, first=first, after=after, last=last, before=before)
-        views = {p.pk: p for p in await people_of(info, [e.node for e in page.edges])}
-        page.edges = [Edge(cursor=e.cursor, node=views[e.node.id]) for e in page.edges if e.node.id in views]
-        return page
+        views = {p.pk: p for p in await people_of(info, page.nodes)}
+        return page.map(lambda row: views.get(row.id))
 
 
 def _residence_id(gid: strawberry.ID | None) -> int | None:

@@ -20,6 +20,7 @@ from schema.workstations import WorkstationMutation, WorkstationQuery
 from schema import people, recruitment, tree, workstations
 from schema.auth import RequireCredentials
 from schema.common import Node
+from schema.execution import FastExecutionContext
 from schema.guardrails import build_extensions
 
 
@@ -166,6 +167,7 @@ def build_schema(*, production: bool = False, max_cost: int = 3_000_000,
         subscription=Subscription,
         types=CONCRETE_TYPES,
         extensions=[RequireCredentials, *build_extensions(production=production, max_cost=max_cost, list_bounds=True)],
+        execution_context_class=FastExecutionContext,
         config=StrawberryConfig(disable_field_suggestions=production, scalar_map={
             decimal.Decimal: FiniteDecimal, datetime.date: PlainDate, datetime.datetime: PlainDateTime}),
     )

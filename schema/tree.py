@@ -7,10 +7,12 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 from strawberry.types import Info
 
 from policy.kinds import Chain, NodeKind, SubdistrictKind
 from policy.rollup import Figures
+from policy.seats import coverage_percent
 from resolvers.rows import NodeRow
 from schema.common import Connection, Node, UserError, error_codes, paginate, to_global_id
 
@@ -45,12 +47,8 @@ class Rollup:
     workstations: int
     workstations_set_up: int
     workstations_late: int = strawberry.field(description="Late on either campaign deadline.")
-
-    @strawberry.field(description="Active heads ÷ required heads, as a percentage with one decimal (100 when nothing is required).")
-    def coverage_percent(self) -> float:
-        if self.required_building_heads == 0:
-            return 100.0
-        return round(100 * min(self.active_building_heads, self.required_building_heads) / self.required_building_heads, 1)
+    coverage_percent: float = strawberry.field(
+        description="Active heads ÷ required heads, as a percentage with one decimal (100 when nothing is required).")
 
     @classmethod
     def of(cls, f: Figures) -> "Rollup":
@@ -63,6 +61,7 @@ class Rollup:
             workstations=f.workstations,
             workstations_set_up=f.workstations_set_up,
             workstations_late=f.workstations_late,
+            coverage_percent=coverage_percent(f.active_heads, f.required_heads),
         )
 
 
@@ -75,17 +74,70 @@ class ChainChange:
     closed_children: int
 
 
-async def _children(info: Info, row: NodeRow, kinds: set[NodeKind] | None, include_closed: bool) -> list["TreeNode"]:
-    rows = await info.context.loaders.children.load(row.id)
-    return [
-        tree_node(r)
-        for r in rows
-        if (kinds is None or r.kind in kinds) and (include_closed or r.closed_on is None)
-    ]
+#: the fields that read a node's children: the levels below are planned from them (``_plan``)
+CHILD_FIELDS = frozenset({"children", "newTowns", "subdistricts", "communities", "villages", "compounds",
+                          "villageGroups", "buildings"})
+MAX_PLAN_DEPTH = 8  # more levels than the tree has
 
 
-def _page(items, first, after, last, before):
-    return paginate(items, first=first, after=after, last=last, before=before)
+def _walk(selection_set, fragments, seen: set[str]) -> tuple[int, bool]:
+    """Levels of children read below a selection, and whether a roll-up is read anywhere in it."""
+    depth, rollup = 0, False
+    for sel in selection_set.selections if selection_set is not None else ():
+        if isinstance(sel, FieldNode):
+            name = sel.name.value
+            if name == "rollup":
+                rollup = True
+                continue
+            d, r = _walk(sel.selection_set, fragments, seen)
+            depth, rollup = max(depth, d + (name in CHILD_FIELDS)), rollup or r
+        elif isinstance(sel, InlineFragmentNode):
+            d, r = _walk(sel.selection_set, fragments, seen)
+            depth, rollup = max(depth, d), rollup or r
+        elif isinstance(sel, FragmentSpreadNode) and sel.name.value not in seen and sel.name.value in fragments:
+            d, r = _walk(fragments[sel.name.value].selection_set, fragments, seen | {sel.name.value})
+            depth, rollup = max(depth, d), rollup or r
+    return depth, rollup
+
+
+def _plan(info: Info) -> tuple[int, bool]:
+    """How many levels of children this children field reads (itself included) and whether
+    roll-ups are read below it: the first batch then reads them all at once. Planned once per
+    field of the document and request."""
+    raw = info._raw_info
+    plans = info.context.extras.setdefault("tree_plans", {})
+    key = id(raw.field_nodes[0])
+    plan = plans.get(key)
+    if plan is None:
+        depth, rollup = 0, False
+        for node in raw.field_nodes:
+            d, r = _walk(node.selection_set, raw.fragments, set())
+            depth, rollup = max(depth, d), rollup or r
+        plan = plans[key] = (min(1 + depth, MAX_PLAN_DEPTH), rollup)
+    return plan
+
+
+def _children_page(info: Info, row: NodeRow, kinds: frozenset[NodeKind] | None, include_closed: bool,
+                   first, after, last, before):
+    """A page of the node's children: at once when this request has read them (a level above
+    read the whole subtree the query asks for), else the batched load, awaited."""
+    rows = info.context.loaders.batches.children_of.get(row.id)
+    if rows is None:
+        return _children_page_later(info, row, kinds, include_closed, first, after, last, before)
+    if kinds is not None or not include_closed:
+        rows = [r for r in rows if (kinds is None or r.kind in kinds) and (include_closed or r.closed_on is None)]
+    return paginate(rows, first=first, after=after, last=last, before=before, wrap=tree_node)
+
+
+async def _children_page_later(info: Info, row: NodeRow, kinds, include_closed, first, after, last, before):
+    depth, rollups = _plan(info)
+    info.context.loaders.batches.plan(row.id, depth, rollups)
+    await info.context.loaders.children.load(row)
+    return _children_page(info, row, kinds, include_closed, first, after, last, before)
+
+
+async def _rollup_later(info: Info, row: NodeRow) -> Rollup:
+    return Rollup.of(await info.context.loaders.rollup.load(row))
 
 
 @strawberry.interface(description="A node of the governance tree.")
@@ -108,23 +160,26 @@ class TreeNode(Node):
         return tree_node(parent)
 
     @strawberry.field(description="Roll-ups of the whole subtree (open nodes only).")
-    async def rollup(self, info: Info) -> Rollup:
-        return Rollup.of(await info.context.loaders.rollup.load(self.row))
+    def rollup(self, info: Info) -> Rollup:
+        figures = info.context.loaders.batches.figures_now(self.row)
+        return Rollup.of(figures) if figures is not None else _rollup_later(info, self.row)  # type: ignore[return-value]
 
     @strawberry.field(description="Direct children of any kind.")
-    async def children(
+    def children(
         self, info: Info, first: int | None = None, after: str | None = None,
         last: int | None = None, before: str | None = None, include_closed: bool = False,
     ) -> Connection[TreeNode]:
-        return _page(await _children(info, self.row, None, include_closed), first, after, last, before)
+        return _children_page(info, self.row, None, include_closed, first, after, last, before)
 
 
 def _kind_field(kind: NodeKind, type_name: str, description: str):
-    async def resolver(
+    kinds = frozenset({kind})
+
+    def resolver(
         self, info: Info, first: int | None = None, after: str | None = None,
         last: int | None = None, before: str | None = None, include_closed: bool = False,
     ):
-        return _page(await _children(info, self.row, {kind}, include_closed), first, after, last, before)
+        return _children_page(info, self.row, kinds, include_closed, first, after, last, before)
 
     resolver.__annotations__["return"] = f"Connection[{type_name}]"
     return strawberry.field(resolver=resolver, description=description)
@@ -226,7 +281,8 @@ class ServiceArea(Node):
 
     @strawberry.field
     async def members(self, info: Info) -> list[TreeNode]:
-        rows = await info.context.loaders.children.load(self.container_id)
+        container = await info.context.loaders.node.load(self.container_id)
+        rows = await info.context.loaders.children.load(container) if container is not None else []
         can_read = info.context.viewer.can_read
         return [tree_node(r) for r in rows if r.service_area_id == self.pk and r.closed_on is None and can_read(r.path)]
 
