@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test fuzz schema migrate demo worker clean
+.PHONY: run test fuzz bench schema migrate demo worker clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -43,6 +43,12 @@ fuzz: $(STAMP)
 	  $(BIN)/python bench/fuzz.py --seconds $(FUZZ_SECONDS) --database-url "$$TEST_DATABASE_URL" \
 	    $${TEST_REDIS_URL:+--redis-url "$$TEST_REDIS_URL"}; \
 	fi
+
+# The read-path benchmark (not part of `make test`; see bench/README.md): on PostgreSQL and Redis at
+# 127.0.0.1, builds bench/scale.py's size-M district when the database is missing or empty, then
+# prints every figure (the API against its floor, paging, node(id:) under load, peak memory).
+bench: $(STAMP)
+	$(BIN)/python bench/read_path.py --database-url postgres://postgres@127.0.0.1:5432/grassroots_bench_m --size M --build-missing
 
 schema: $(STAMP)
 	$(BIN)/grassroots schema --write
