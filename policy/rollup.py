@@ -90,17 +90,6 @@ class Rollups:
         return Figures(households=households, required_heads=required, active_heads=active, vacancies=vacancies)
 
 
-def _inside(roots: frozenset[str] | None, path: str) -> list[str]:
-    """Ancestor paths of ``path`` (itself included) that lie inside one of ``roots`` (all when None)."""
-    chain = ancestor_paths(path)
-    if roots is None:
-        return chain
-    for i, p in enumerate(chain):
-        if p in roots:
-            return chain[i:]
-    return []
-
-
 def roll_up_areas(
     groups: Iterable[AreaHouseholds],
     area_containers: dict[int, str],  # open named areas: id → container path
@@ -125,18 +114,17 @@ def roll_up_areas(
         area_container[key] = g.container_path
         container_households[g.container_path] = container_households.get(g.container_path, 0) + g.households
 
-    by_path: dict[str, Figures] = {}
+    # each container's own figures first (thousands), then each added into its ancestors
+    own: dict[str, list[int]] = {}  # path → households, required, active, vacancies, areas, stations, set up, late
 
-    def at(p: str) -> Figures:
-        f = by_path.get(p)
+    def of(p: str) -> list[int]:
+        f = own.get(p)
         if f is None:
-            f = by_path[p] = Figures()
+            f = own[p] = [0, 0, 0, 0, 0, 0, 0, 0]
         return f
 
     for cpath, hh in container_households.items():
-        for p in _inside(root_set, cpath):
-            at(p).households += hh
-
+        of(cpath)[0] += hh
     areas: dict[str, tuple[int, int, int]] = {}
     for key, hh in area_households.items():
         cpath = area_container[key]
@@ -145,19 +133,35 @@ def roll_up_areas(
         active = active_by_area.get(int(key[1:]), 0) if named else 0
         vacancies = max(0, required - active)
         areas[key] = (required, active, vacancies)
-        for p in _inside(root_set, cpath):
-            f = at(p)
-            f.required_heads += required
-            f.active_heads += active
-            f.vacancies += vacancies
-            f.service_areas += named
-
+        f = of(cpath)
+        f[1] += required
+        f[2] += active
+        f[3] += vacancies
+        f[4] += named
     for st in stations:
-        for p in _inside(root_set, st.path):
-            f = at(p)
-            f.workstations += 1
-            f.workstations_set_up += st.set_up
-            f.workstations_late += st.late
+        f = of(st.path)
+        f[5] += 1
+        f[6] += st.set_up
+        f[7] += st.late
+
+    # add every node's figures into its parent's, a level at a time from the deepest: one
+    # addition per node inside the roots (no container's chain of ancestors is walked on its own)
+    levels: dict[int, dict[str, list[int]]] = {}
+    roots_ = tuple(root_set) if root_set is not None else ("/",)
+    for path, f in own.items():
+        if path.startswith(roots_):
+            levels.setdefault(path.count("/"), {})[path] = f
+    totals: dict[str, list[int]] = {}
+    for depth in range(max(levels, default=0), 1, -1):
+        for path, mine in levels.get(depth, {}).items():
+            totals[path] = mine
+            if root_set is not None and path in root_set:
+                continue  # the subtree's top: nothing above it is counted
+            parent = path[: path.rstrip("/").rfind("/") + 1]
+            up = levels.setdefault(depth - 1, {})
+            above = up.get(parent)
+            up[parent] = mine if above is None else [a + b for a, b in zip(above, mine)]
+    by_path = {p: Figures(*t) for p, t in totals.items()}
     return Rollups(by_path, areas)
 
 

@@ -23,7 +23,7 @@ from policy.workstations import set_up_status
 from resolvers.clock import today
 from resolvers.viewer import Viewer
 from resolvers import sql
-from resolvers.rows import NODE_COLUMNS, NodeRow, ancestor_ids, node_row
+from resolvers.rows import NODE_COLUMNS, NodeRow, ancestor_ids, node_rows
 
 
 def prefix_q(paths: Sequence[str], field_name: str = "path") -> Q:
@@ -57,8 +57,8 @@ async def load_node_rows(ids: Sequence[int]) -> dict[int, NodeRow]:
     if not ids:
         return {}
     where, arg = sql.in_ids("id", 1, ids)
-    rows = await sql.fetch(f"SELECT {NODE_COLUMNS} FROM node WHERE {where}", arg)
-    return {r["id"]: node_row(r) for r in rows}
+    rows = node_rows(await sql.fetch(f"SELECT {NODE_COLUMNS} FROM node WHERE {where}", arg))
+    return {r.id: r for r in rows}
 
 
 def _container(path: str) -> str:
@@ -181,12 +181,11 @@ class Batches:
                 under, args = _under("path", roots, 1)
                 rows = await sql.fetch(f"SELECT {NODE_COLUMNS} FROM node WHERE {under} AND depth > ${len(args) + 1} "
                                        f"AND depth <= ${len(args) + 2} ORDER BY id", *args, top, bottom)
-                rows = [r for r in rows if r["path"] not in roots]  # a root nested deeper than ``top``
+                rows = [r for r in rows if r[6] not in roots]  # a root nested deeper than ``top`` (6: path)
             for p in missing:
                 self.children_of[p.id] = []
             grouped = self.children_of
-            for r in rows:
-                row = node_row(r)
+            for row in node_rows(rows):
                 if row.depth < bottom:
                     grouped.setdefault(row.id, [])
                 grouped.setdefault(row.parent_id, []).append(row)

@@ -53,6 +53,19 @@ def node_row(v: dict[str, Any]) -> NodeRow:
     )
 
 
+def node_rows(records: Any) -> list[NodeRow]:
+    """Rows of ``SELECT NODE_COLUMNS …`` (records indexed by position) in bulk: a tree walk reads
+    tens of thousands, so each is built straight from the record (dates converted only where
+    the driver returns text, as SQLite's does)."""
+    new, kinds, sub, chains = tuple.__new__, _KINDS, _SUBDISTRICT_KINDS, _CHAINS
+    out = [new(NodeRow, (r[0], kinds[r[1]], r[2], r[3], r[4], r[5], r[6], r[7], sub[r[8]], chains[r[9]], r[10],
+                         r[11], r[12], r[13], r[14], r[15])) for r in records]
+    if out and any(type(v) is str for r in out for v in (r[12], r[14], r[15])):
+        out = [r._replace(election_cycle_ends_on=_date(r[12]), opened_on=_date(r[14]), closed_on=_date(r[15]))
+               for r in out]
+    return out
+
+
 def ancestor_ids(path: str) -> list[int]:
     """Ids on a path, root first: "/1/4/9/" → [1, 4, 9]."""
     return [int(p) for p in path.split("/") if p]

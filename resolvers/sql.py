@@ -30,16 +30,16 @@ def is_sqlite(conn: Any | None = None) -> bool:
     return (conn or client()).capabilities.dialect == "sqlite"
 
 
-async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
-    """Rows of one statement, as dicts."""
+async def fetch(sql: str, *args: Any) -> Sequence[Any]:
+    """Rows of one statement, as the driver's records (read by column name: ``row["id"]``)."""
     conn = client()
     if conn.capabilities.dialect == "sqlite":
         sql = _PLACEHOLDER.sub("?", sql)
         flat: list[Any] = []
         for a in args:
             flat.extend(a.values if isinstance(a, _Ids) else (a,))
-        return await conn.execute_query_dict(sql, flat)
-    return await conn.execute_query_dict(sql, [list(a.values) if isinstance(a, _Ids) else a for a in args])
+        return (await conn.execute_query(sql, flat))[1]
+    return (await conn.execute_query(sql, [list(a.values) if isinstance(a, _Ids) else a for a in args]))[1]
 
 
 class _Ids:

@@ -11,9 +11,11 @@ from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 from strawberry.types import Info
 
 from policy.kinds import Chain, NodeKind, SubdistrictKind
+from policy.tree import LEAF_KINDS
 from policy.rollup import Figures
 from policy.seats import coverage_percent
 from resolvers.rows import NodeRow
+from schema.execution import direct
 from schema.common import Connection, Node, UserError, error_codes, paginate, to_global_id
 
 if TYPE_CHECKING:
@@ -160,11 +162,13 @@ class TreeNode(Node):
         return tree_node(parent)
 
     @strawberry.field(description="Roll-ups of the whole subtree (open nodes only).")
+    @direct
     def rollup(self, info: Info) -> Rollup:
         figures = info.context.loaders.batches.figures_now(self.row)
         return Rollup.of(figures) if figures is not None else _rollup_later(info, self.row)  # type: ignore[return-value]
 
     @strawberry.field(description="Direct children of any kind.")
+    @direct
     def children(
         self, info: Info, first: int | None = None, after: str | None = None,
         last: int | None = None, before: str | None = None, include_closed: bool = False,
@@ -175,6 +179,7 @@ class TreeNode(Node):
 def _kind_field(kind: NodeKind, type_name: str, description: str):
     kinds = frozenset({kind})
 
+    @direct
     def resolver(
         self, info: Info, first: int | None = None, after: str | None = None,
         last: int | None = None, before: str | None = None, include_closed: bool = False,
@@ -318,20 +323,49 @@ _CLASSES: dict[NodeKind, type] = {
 }
 
 
+_EXTRA_FIELDS: dict[NodeKind, tuple[str, ...]] = {
+    NodeKind.SUBDISTRICT: ("subdistrict_kind",),
+    NodeKind.COMMUNITY: ("chain", "election_cycle_ends_on"),
+    NodeKind.VILLAGE: ("chain", "election_cycle_ends_on"),
+}
+
+
 def tree_node(row: NodeRow) -> TreeNode:
-    cls = _CLASSES[row.kind]
-    kw = dict(
-        id=to_global_id(TYPE_NAMES[row.kind], row.id), row=row, kind=row.kind, name=row.name, code=row.code,
-        address=row.address, opened_on=row.opened_on, closed_on=row.closed_on,
-    )
-    if row.kind == NodeKind.SUBDISTRICT:
-        kw["subdistrict_kind"] = row.subdistrict_kind
-    elif row.kind in (NodeKind.COMMUNITY, NodeKind.VILLAGE):
-        kw["chain"] = row.chain
-        kw["election_cycle_ends_on"] = row.election_cycle_ends_on
-    elif row.kind in (NodeKind.BUILDING, NodeKind.VILLAGE_GROUP):
-        kw["households"] = row.households or 0
-    return cls(**kw)
+    """The schema object of a node row. Built without the dataclass constructor (a tree walk
+    builds tens of thousands): the same attributes the constructor would set, straight in."""
+    kind = row.kind
+    cls = _CLASSES[kind]
+    obj = object.__new__(cls)
+    d = obj.__dict__
+    d["id"] = to_global_id(TYPE_NAMES[kind], row.id)
+    d["row"] = row
+    d["kind"] = kind
+    d["name"] = row.name
+    d["code"] = row.code
+    d["address"] = row.address
+    d["opened_on"] = row.opened_on
+    d["closed_on"] = row.closed_on
+    if kind in LEAF_KINDS:
+        d["households"] = row.households or 0
+    else:
+        for f in _EXTRA_FIELDS.get(kind, ()):
+            d[f] = getattr(row, f)
+    return obj
+
+
+def _check_tree_node_fields() -> None:
+    """Every field of every tree type is set by tree_node (a new field must be added there)."""
+    import dataclasses
+
+    for kind, cls in _CLASSES.items():
+        wanted = {f.name for f in dataclasses.fields(cls) if f.init}
+        given = {"id", "row", "kind", "name", "code", "address", "opened_on", "closed_on",
+                 *(("households",) if kind in LEAF_KINDS else _EXTRA_FIELDS.get(kind, ()))}
+        if wanted != given:
+            raise AssertionError(f"tree_node sets {sorted(given)} for {cls.__name__}, which has {sorted(wanted)}")
+
+
+_check_tree_node_fields()
 
 
 # ---- inputs, errors, payloads ------------------------------------------------------
