@@ -3,51 +3,53 @@ same response bytes the API gives for bench/queries.py COMPOUNDS_QUERY, BUILDING
 NODE_QUERY (``{"data":{...}}`` as the server's orjson encodes it: fields in query order,
 ``coveragePercent`` a float, global IDs as schema/common.py ``to_global_id``).
 
-    await compounds_json(conn, token) -> bytes     # 2 statements
-    await buildings_json(conn, token) -> bytes     # 2 statements
+    await compounds_json(conn, token) -> bytes     # 6 statements
+    await buildings_json(conn, token) -> bytes     # 6 statements
     await node_json(conn, token, global_id) -> bytes   # 2 statements
 
 ``conn`` is an asyncpg connection, or for SQLite a stdlib ``sqlite3.Connection`` or an
 ``aiosqlite.Connection``: the same SQL runs on both (written with ``:name`` parameters; the
 adapter renumbers them to ``$n`` for PostgreSQL). Every statement sent is counted in
 ``STATEMENTS`` (``reset_statements()`` / ``statements()``), and ``counted(coro)`` returns
-(result, statements sent by it).
+(result, statements sent by it). All statements run one after another on the one connection.
 
-What it does, as the API does it for the caller:
+What it does, as the API does it for the caller, on every call (nothing kept between calls):
 
 1. The caller, in one statement: the token row (sha256 of the token, not revoked, not expired),
    its user (active) and the user's role grants (resolvers/viewer.py ``viewer_from_token``). The
    READ scope is folded from the grants with policy/access.py ``scope_paths``.
 2. The tree, in one statement: the districts within the READ scope (closed ones too, as
-   ``districts`` returns them), every open node below them, and the roll-up of every one of
-   them computed in SQL as policy/rollup.py + resolvers/batches.py ``compute_rollups`` do:
-   households of open leaves; one seat per ``households_per_head`` households, rounded up, per
-   open named service area and per container's implicit area (its open leaves in no open named
-   area); active heads (ACTIVE terms) per named area; vacancies max(0, seats − active) per area;
-   workstations of open compounds, set up (in use on or before today) and late on either
-   campaign deadline (policy/workstations.py ``set_up_status``), today being the business date
-   in Asia/Shanghai (resolvers/clock.py). The per-container figures are summed onto every
-   ancestor through a recursive walk up ``parent_id``. The ``households_per_head`` in force is
-   resolved per container in SQL (the nearest node on the container's path with a row whose
-   ``effective_from`` is on or before today, its latest such row; the parameter's default
-   otherwise).
-3. Python only nests the rows (children of the kind each connection asks for, open, by id, at
-   most 100: the page the queries ask for) and dumps them; ``coveragePercent`` is formatted from
-   the two summed integers with the schema's own expression (schema/tree.py).
+   ``districts`` returns them) and every non-leaf node below them, open or closed (figures are
+   summed up through closed nodes too), with its path; for BUILDINGS_QUERY the open buildings.
+3. The figures, in four statements that each return a few thousand rows, filtered to the
+   districts' paths: households of open leaves summed per (container, service area) with one
+   GROUP BY; the open named service areas with their ACTIVE heads counted; the workstations,
+   set up (in use on or before today) and late on either campaign deadline
+   (policy/workstations.py ``set_up_status``), today being the business date in Asia/Shanghai
+   (resolvers/clock.py); the ``households_per_head`` rows in force today.
+4. Python adds them up (``container_figures``): per open named area and per container's implicit
+   area (its open leaves in no open named area) one seat per ``households_per_head`` households,
+   rounded up (policy/seats.py), the parameter being the nearest row on the container's path
+   (its latest ``effective_from`` on or before today; the default otherwise); vacancies
+   max(0, seats − active) per area; workstations of open compounds. Each container's figures
+   are then summed onto its ancestors bottom-up along ``parent_id`` (a few list additions per
+   node), the tree nested (children of the kind each connection asks for, open, by id, at most
+   100: the page the queries ask for) and dumped with orjson; ``coveragePercent`` is formatted
+   from the two summed integers with the schema's own expression (schema/tree.py).
 
 Assumptions (exact for every database bench/scale.py generates, and for any database the API
-keeps consistent): a node's ``path`` is its parent's path plus its id (the walk up uses
-``parent_id``, the API cuts paths), a leaf's container is its parent, a service area's
-``path`` is its container's, and a workstation's ``path`` is its compound's. An invalid token
+keeps consistent): a node's ``path`` is its parent's path plus its id (the sums go up along
+``parent_id``, the API cuts paths), paths hold digits and "/" only, a leaf's container is its
+parent, a service area's ``path`` is its container's, and a workstation's ``path`` is its compound's. An invalid token
 raises ``PermissionError`` (the API answers with an error body); ``node_json`` answers tree-node
 IDs only (other types raise ``NotImplementedError``).
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import re
 import sqlite3
+from binascii import b2a_base64
 from collections import defaultdict
 from collections.abc import Awaitable, Iterable
 from datetime import date, datetime
@@ -120,7 +122,7 @@ async def _fetch(conn: Any, sql: str, params: dict[str, Any]) -> list[tuple]:
         return f"${names.index(m.group(1)) + 1}"
 
     pg_sql = _PARAM.sub(number, sql)
-    return [tuple(r) for r in await conn.fetch(pg_sql, *[params[n] for n in names])]
+    return await conn.fetch(pg_sql, *[params[n] for n in names])  # Records index like tuples
 
 
 def _dialect(conn: Any) -> str:
@@ -155,149 +157,239 @@ async def read_scope(conn: Any, token: str) -> list[str]:
 
 
 # ---------------------------------------------------------------------------
-# the tree with its roll-ups, in one statement
+# the tree and the per-container figures, in five statements
 # ---------------------------------------------------------------------------
 
-def tree_sql(n_scopes: int, with_leaves: bool) -> str:
+def nodes_sql(n_scopes: int, with_leaves: bool) -> str:
+    """Every non-leaf node of the districts within the READ scope (closed districts too, as
+    ``districts`` returns them), open or closed (the sums go up through them all), with its path
+    and whether it is shown (open, or a district); with ``with_leaves`` the open buildings too."""
     in_scope = " OR ".join(f"d.path LIKE :scope{i} || '%'" for i in range(n_scopes)) or "1 = 0"
-    leaves = "" if with_leaves else "AND n.kind NOT IN ('BUILDING', 'VILLAGE_GROUP')"
+    leaves = "OR (n.kind = 'BUILDING' AND n.closed_on IS NULL)" if with_leaves else ""
     return f"""
-WITH RECURSIVE
-dist AS (SELECT d.id, d.path FROM node d WHERE d.kind = 'DISTRICT' AND ({in_scope})),
-leaf AS (
-  SELECT n.parent_id AS cid, n.service_area_id AS said, CAST(SUM(COALESCE(n.households, 0)) AS BIGINT) AS hh
-  FROM node n JOIN dist ON SUBSTR(n.path, 1, LENGTH(dist.path)) = dist.path
-  WHERE n.kind IN ('BUILDING', 'VILLAGE_GROUP') AND n.closed_on IS NULL
-  GROUP BY n.parent_id, n.service_area_id
-),
-area AS (
-  SELECT a.id, a.container_id AS cid FROM service_area a JOIN dist ON SUBSTR(a.path, 1, LENGTH(dist.path)) = dist.path
-  WHERE a.closed_on IS NULL
-),
-active AS (
-  SELECT b.service_area_id AS aid, COUNT(*) AS n FROM building_head b JOIN dist ON SUBSTR(b.path, 1, LENGTH(dist.path)) = dist.path
-  WHERE b.status = 'ACTIVE' GROUP BY b.service_area_id
-),
-area_hh AS (
-  SELECT a.cid, a.id AS aid, CAST(COALESCE(SUM(l.hh), 0) AS BIGINT) AS hh FROM area a LEFT JOIN leaf l ON l.said = a.id
-  GROUP BY a.cid, a.id
-  UNION ALL
-  SELECT l.cid, NULL, CAST(SUM(l.hh) AS BIGINT) FROM leaf l LEFT JOIN area a ON a.id = l.said WHERE a.id IS NULL GROUP BY l.cid
-),
-hp AS MATERIALIZED (
-  SELECT p.path, p.value, p.effective_from FROM policy_parameter p JOIN dist ON SUBSTR(p.path, 1, LENGTH(dist.path)) = dist.path
-  WHERE p.key = 'households_per_head' AND p.effective_from <= :today
-),
-per_head AS MATERIALIZED (
-  SELECT c.id AS cid, COALESCE((SELECT CAST(hp.value AS INTEGER) FROM hp WHERE c.path LIKE hp.path || '%'
-                                ORDER BY LENGTH(hp.path) DESC, hp.effective_from DESC LIMIT 1), :default_per_head) AS ph
-  FROM node c WHERE c.id IN (SELECT cid FROM area_hh)
-),
-area_fig AS (
-  SELECT h.cid, h.aid, h.hh, CAST((h.hh + p.ph - 1) / p.ph AS BIGINT) AS req,  -- integers: ceil
-         CASE WHEN h.aid IS NULL THEN 0 ELSE COALESCE(ac.n, 0) END AS act
-  FROM area_hh h JOIN per_head p ON p.cid = h.cid LEFT JOIN active ac ON ac.aid = h.aid
-),
-contrib AS (
-  SELECT cid, hh, req, act, CASE WHEN req > act THEN req - act ELSE 0 END AS vac,
-         0 AS ws, 0 AS su, 0 AS late
-  FROM area_fig
-  UNION ALL
-  SELECT w.compound_id, 0, 0, 0, 0, 1,
-         CASE WHEN w.in_use_on IS NOT NULL AND w.in_use_on <= :today THEN 1 ELSE 0 END,
-         CASE WHEN (c.premises_deadline IS NOT NULL AND ((w.premises_ready_on IS NULL AND :today > c.premises_deadline)
-                                                          OR w.premises_ready_on > c.premises_deadline))
-                OR (c.in_use_deadline IS NOT NULL AND ((w.in_use_on IS NULL AND :today > c.in_use_deadline)
-                                                        OR w.in_use_on > c.in_use_deadline))
-              THEN 1 ELSE 0 END
-  FROM workstation w JOIN dist ON SUBSTR(w.path, 1, LENGTH(dist.path)) = dist.path
-  JOIN node k ON k.id = w.compound_id AND k.closed_on IS NULL
-  LEFT JOIN workstation_campaign c ON c.id = w.campaign_id
-),
-per_container AS (
-  SELECT cid, SUM(hh) AS hh, SUM(req) AS req, SUM(act) AS act, SUM(vac) AS vac, SUM(ws) AS ws, SUM(su) AS su,
-         SUM(late) AS late
-  FROM contrib GROUP BY cid
-),
-anc(cid, nid) AS (
-  SELECT cid, cid FROM per_container
-  UNION ALL
-  SELECT anc.cid, n.parent_id FROM anc JOIN node n ON n.id = anc.nid WHERE n.parent_id IS NOT NULL
-),
-fig AS (
-  SELECT anc.nid, CAST(SUM(s.hh) AS BIGINT) AS hh, CAST(SUM(s.req) AS BIGINT) AS req,
-         CAST(SUM(s.act) AS BIGINT) AS act, CAST(SUM(s.vac) AS BIGINT) AS vac, CAST(SUM(s.ws) AS BIGINT) AS ws,
-         CAST(SUM(s.su) AS BIGINT) AS su, CAST(SUM(s.late) AS BIGINT) AS late
-  FROM anc JOIN per_container s ON s.cid = anc.cid GROUP BY anc.nid
-)
-SELECT n.id, n.kind, n.name, n.parent_id, n.households, f.hh, f.req, f.act, f.vac, f.ws, f.su, f.late
+WITH dist AS (SELECT d.id, d.path FROM node d WHERE d.kind = 'DISTRICT' AND ({in_scope}))
+SELECT n.id, n.kind, n.name, n.parent_id, n.households, n.closed_on IS NULL OR n.id = dist.id AS shown,
+       CASE WHEN n.kind = 'BUILDING' THEN NULL ELSE n.path END AS path
 FROM node n JOIN dist ON SUBSTR(n.path, 1, LENGTH(dist.path)) = dist.path
-LEFT JOIN fig f ON f.nid = n.id
-WHERE (n.closed_on IS NULL OR n.id = dist.id) {leaves}
+WHERE n.kind NOT IN ('BUILDING', 'VILLAGE_GROUP') {leaves}
 ORDER BY n.id
 """
 
 
+def _in(t: str, districts: list[str]) -> str:
+    """``t``'s path is within one of the districts (parameters :d0, :d1, ...; paths hold digits and
+    "/" only, so LIKE is a plain prefix test, and lets the planner see how many rows match)."""
+    return "(" + " OR ".join(f"{t}.path LIKE :d{i} || '%'" for i in range(len(districts))) + ")"
+
+
+def leaves_sql(districts: list[str]) -> str:
+    """Households of open leaves per (container, service area)."""
+    return f"""
+SELECT l.parent_id, l.service_area_id, SUM(COALESCE(l.households, 0))
+FROM node l
+WHERE l.kind IN ('BUILDING', 'VILLAGE_GROUP') AND l.closed_on IS NULL AND {_in("l", districts)}
+GROUP BY l.parent_id, l.service_area_id
+"""
+
+
+def areas_sql(districts: list[str]) -> str:
+    """Open named service areas: id, container, path (the container's) and active heads."""
+    return f"""
+SELECT a.id, a.container_id, a.path, COALESCE(h.n, 0)
+FROM service_area a
+LEFT JOIN (SELECT b.service_area_id AS aid, COUNT(*) AS n FROM building_head b
+           WHERE b.status = 'ACTIVE' AND {_in("b", districts)} GROUP BY b.service_area_id) h ON h.aid = a.id
+WHERE a.closed_on IS NULL AND {_in("a", districts)}
+"""
+
+
+def workstations_sql(districts: list[str]) -> str:
+    """Workstations: compound, set up, late (policy/workstations.py); the caller keeps open compounds'."""
+    return f"""
+SELECT w.compound_id,
+       CASE WHEN w.in_use_on IS NOT NULL AND w.in_use_on <= :today THEN 1 ELSE 0 END,
+       CASE WHEN (c.premises_deadline IS NOT NULL AND ((w.premises_ready_on IS NULL AND :today > c.premises_deadline)
+                                                        OR w.premises_ready_on > c.premises_deadline))
+              OR (c.in_use_deadline IS NOT NULL AND ((w.in_use_on IS NULL AND :today > c.in_use_deadline)
+                                                      OR w.in_use_on > c.in_use_deadline))
+            THEN 1 ELSE 0 END
+FROM workstation w LEFT JOIN workstation_campaign c ON c.id = w.campaign_id
+WHERE {_in("w", districts)}
+"""
+
+
+def per_head_sql(districts: list[str]) -> str:
+    """``households_per_head`` rows in force today, the one that applies first."""
+    return f"""
+SELECT p.path, p.value FROM policy_parameter p
+WHERE p.key = 'households_per_head' AND p.effective_from <= :today AND {_in("p", districts)}
+ORDER BY LENGTH(p.path) DESC, p.effective_from DESC
+"""
+
+
+_B64URL = bytes.maketrans(b"+/", b"-_")
+
+
 def _gid(type_name: str, pk: int) -> str:
-    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
-
-
-def _rollup(r: tuple) -> dict[str, Any]:
-    if r[5] is None:
-        hh = req = act = vac = ws = su = late = 0
-    else:
-        hh, req, act, vac, ws, su, late = r[5:12]
-    # schema/tree.py Rollup.coverage_percent, on the summed integers
-    cov = 100.0 if req == 0 else round(100 * min(act, req) / req, 1)
-    return {"households": hh, "requiredBuildingHeads": req, "activeBuildingHeads": act, "vacancies": vac,
-            "coveragePercent": cov, "workstations": ws, "workstationsSetUp": su, "workstationsLate": late}
+    """schema/common.py ``to_global_id``: url-safe base64 of "Type:pk", unpadded."""
+    return b2a_base64(f"{type_name}:{pk}".encode(), newline=False).rstrip(b"=").translate(_B64URL).decode()
 
 
 CONNECTION_FIELD = {"DISTRICT": "newTowns", "NEW_TOWN": "subdistricts", "SUBDISTRICT": "communities",
                     "COMMUNITY": "compounds", "COMPOUND": "buildings"}
+_ZERO = (0, 0, 0, 0, 0, 0, 0)
 
 
-def nest(rows: Iterable[tuple], with_leaves: bool) -> dict[str, Any]:
-    """Rows (ordered by id) → the ``data`` of the walk."""
-    children: dict[int, list[tuple]] = defaultdict(list)
-    districts: list[tuple] = []
-    for r in rows:
-        if r[1] == "DISTRICT":
-            districts.append(r)
-        elif r[3] is not None:
-            children[r[3]].append(r)
+def container_figures(leaves: Iterable[Any], areas: Iterable[Any], stations: Iterable[Any], per_head_rows: list[Any],
+                      default_per_head: int, path_of: dict[int, str], open_nodes: set[int]) -> dict[int, list[int]]:
+    """Each container's own [households, required, active, vacancies, workstations, set up, late]:
+    one seat per ``households_per_head`` households, rounded up, per open named area and per
+    container's implicit area (its open leaves in no open named area); active heads per named
+    area; vacancies max(0, seats − active) per area (policy/rollup.py, policy/seats.py)."""
+    per_head_at: dict[str, int] = {}
 
-    def obj(r: tuple) -> dict[str, Any]:
+    def per_head(path: str) -> int:  # the nearest row on the path (rows come longest path first)
+        ph = per_head_at.get(path)
+        if ph is None:
+            ph = next((int(r[1]) for r in per_head_rows if path.startswith(r[0])), default_per_head)
+            per_head_at[path] = ph
+        return ph
+
+    area_hh: dict[int, int] = {}
+    implicit: dict[int, int] = {}  # container → households of its leaves in no named area
+    named: list[Any] = []
+    for r in leaves:
+        said = r[1]
+        if said is None:
+            implicit[r[0]] = implicit.get(r[0], 0) + r[2]
+        else:
+            area_hh[said] = area_hh.get(said, 0) + r[2]
+            named.append(r)
+    own: dict[int, list[int]] = {}
+    open_areas = set()
+    for aid, cid, path, active in areas:
+        open_areas.add(aid)
+        hh = area_hh.get(aid, 0)
+        req = -(-hh // per_head(path))
+        vac = req - active if req > active else 0
+        f = own.get(cid)
+        if f is None:
+            own[cid] = [hh, req, active, vac, 0, 0, 0]
+        else:
+            f[0] += hh; f[1] += req; f[2] += active; f[3] += vac
+    if any(a not in open_areas for a in area_hh):  # leaves of a closed area count as in none
+        for r in named:
+            if r[1] not in open_areas:
+                implicit[r[0]] = implicit.get(r[0], 0) + r[2]
+    for cid, hh in implicit.items():
+        req = -(-hh // per_head(path_of[cid]))
+        f = own.get(cid)
+        if f is None:
+            own[cid] = [hh, req, 0, req, 0, 0, 0]
+        else:
+            f[0] += hh; f[1] += req; f[3] += req
+    for cid, set_up, late in stations:
+        if cid not in open_nodes:
+            continue
+        f = own.get(cid)
+        if f is None:
+            own[cid] = [0, 0, 0, 0, 1, set_up, late]
+        else:
+            f[4] += 1; f[5] += set_up; f[6] += late
+    return own
+
+
+class Tree:
+    """The node rows indexed: each node's fetched non-leaf children (open or closed, by id), each
+    compound's open buildings (by id), the districts, containers' paths and the open nodes."""
+
+    def __init__(self, rows: Iterable[Any]) -> None:
+        self.below: dict[int, list[Any]] = defaultdict(list)
+        self.buildings: dict[int, list[Any]] = defaultdict(list)
+        self.districts: list[Any] = []
+        self.path_of: dict[int, str] = {}
+        self.open_nodes: set[int] = set()
+        for r in rows:
+            kind = r[1]
+            if kind == "BUILDING":
+                self.buildings[r[3]].append(r)
+                continue
+            self.path_of[r[0]] = r[6]
+            if r[5]:
+                self.open_nodes.add(r[0])
+            if kind == "DISTRICT":
+                self.districts.append(r)
+            elif r[3] is not None:
+                self.below[r[3]].append(r)
+
+
+def nest(tree: Tree, own: dict[int, list[int]], with_leaves: bool) -> dict[str, Any]:
+    """The tree and the containers' own figures → the ``data`` of the walk."""
+    below, buildings = tree.below, tree.buildings
+    totals: dict[int, Any] = {}
+
+    def total(nid: int) -> Any:  # own figures plus every child's, bottom-up
+        acc = own.get(nid, _ZERO)
+        for c in below.get(nid, ()):
+            t = total(c[0])
+            if t is not _ZERO:
+                acc = [a + b for a, b in zip(acc, t)]
+        totals[nid] = acc
+        return acc
+
+    for d in tree.districts:
+        total(d[0])
+
+    def rollup(nid: int) -> dict[str, Any]:
+        hh, req, act, vac, ws, su, late = totals.get(nid, _ZERO)
+        # schema/tree.py Rollup.coverage_percent (policy/seats.py), on the summed integers
+        cov = 100.0 if req == 0 else round(100 * min(act, req) / req, 1)
+        return {"households": hh, "requiredBuildingHeads": req, "activeBuildingHeads": act, "vacancies": vac,
+                "coveragePercent": cov, "workstations": ws, "workstationsSetUp": su, "workstationsLate": late}
+
+    def obj(r: Any) -> dict[str, Any]:
         kind = r[1]
-        if kind == "BUILDING":
-            return {"id": _gid("Building", r[0]), "name": r[2], "households": r[4] or 0}
-        out = {"id": _gid(TYPE_NAMES[kind], r[0]), "name": r[2], "rollup": _rollup(r)}
-        if kind == "COMPOUND" and not with_leaves:
+        nid = r[0]
+        out = {"id": _gid(TYPE_NAMES[kind], nid), "name": r[2], "rollup": rollup(nid)}
+        if kind == "COMPOUND":
+            if with_leaves:
+                out["buildings"] = {"nodes": [{"id": _gid("Building", b[0]), "name": b[2], "households": b[4] or 0}
+                                              for b in buildings.get(nid, ())[:PAGE]]}
             return out
         want = CHILD_KIND[kind]
-        kids = [c for c in children.get(r[0], ()) if c[1] == want][:PAGE]
+        kids = [c for c in below.get(nid, ()) if c[1] == want and c[5]][:PAGE]
         out[CONNECTION_FIELD[kind]] = {"nodes": [obj(c) for c in kids]}
         return out
 
-    return {"districts": [obj(d) for d in districts]}
+    return {"districts": [obj(d) for d in tree.districts]}
 
 
 async def _walk(conn: Any, token: str, with_leaves: bool) -> bytes:
     scopes = await read_scope(conn, token)
-    params: dict[str, Any] = {f"scope{i}": p for i, p in enumerate(scopes)}
-    params["today"] = today()
-    params["default_per_head"] = int(PARAMETERS["households_per_head"].default)
-    rows = await _fetch(conn, tree_sql(len(scopes), with_leaves), params)
-    return orjson.dumps({"data": nest(rows, with_leaves)})
+    rows = await _fetch(conn, nodes_sql(len(scopes), with_leaves), {f"scope{i}": p for i, p in enumerate(scopes)})
+    tree = Tree(rows)
+    districts = [r[6] for r in tree.districts]
+    if districts:
+        params: dict[str, Any] = {f"d{i}": p for i, p in enumerate(districts)}
+        dated = {**params, "today": today()}
+        leaves = await _fetch(conn, leaves_sql(districts), params)
+        areas = await _fetch(conn, areas_sql(districts), params)
+        stations = await _fetch(conn, workstations_sql(districts), dated)
+        per_head_rows = await _fetch(conn, per_head_sql(districts), dated)
+        own = container_figures(leaves, areas, stations, per_head_rows, int(PARAMETERS["households_per_head"].default),
+                                tree.path_of, tree.open_nodes)
+    else:
+        own = {}
+    return orjson.dumps({"data": nest(tree, own, with_leaves)})
 
 
 async def compounds_json(conn: Any, token: str) -> bytes:
-    """The body the API returns for COMPOUNDS_QUERY (2 statements)."""
+    """The body the API returns for COMPOUNDS_QUERY (6 statements)."""
     return await _walk(conn, token, False)
 
 
 async def buildings_json(conn: Any, token: str) -> bytes:
-    """The body the API returns for BUILDINGS_QUERY (2 statements)."""
+    """The body the API returns for BUILDINGS_QUERY (6 statements)."""
     return await _walk(conn, token, True)
 
 
@@ -328,4 +420,4 @@ async def node_json(conn: Any, token: str, global_id: str) -> bytes:
 
 
 __all__ = ["compounds_json", "buildings_json", "node_json", "counted", "reset_statements", "statements",
-           "read_scope", "tree_sql"]
+           "read_scope"]
