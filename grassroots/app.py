@@ -164,6 +164,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.pool = await queue.open_pool(redis, settings.namespace)
             stack.push_async_callback(app.state.pool.aclose)
             app.state.broadcaster = Broadcaster(app.state.pool, settings.namespace)
+            # what start-up built (modules, the schema, pools) lives as long as the process: moved out
+            # of the collector's sight, so a large response's collections do not walk it again and again
+            gc.collect()
+            gc.freeze()
             if settings.embedded_worker:
                 stop = asyncio.Event()
                 task = asyncio.create_task(queue.run_worker(redis, stop=stop, namespace=settings.namespace))

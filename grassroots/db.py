@@ -5,6 +5,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as _migrate
 
@@ -21,13 +23,32 @@ MODEL_MODULES = [
 ]
 
 
+class NoResetConnection(asyncpg.Connection):
+    """A pooled PostgreSQL connection returned to the pool without asyncpg's reset statement
+    (``SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL``), a second round trip
+    after every statement. Nothing here leaves session state behind: no session-level advisory
+    locks, cursors, LISTEN or SET (an open transaction is still rolled back by asyncpg)."""
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
+def _connection(database_url: str) -> str | dict[str, Any]:
+    if database_url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        config = expand_db_url(database_url)
+        if config["engine"] == "tortoise.backends.asyncpg":
+            config["credentials"]["connection_class"] = NoResetConnection
+            return config
+    return database_url
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     if database_url.startswith("sqlite://"):
         path = database_url.removeprefix("sqlite://")
         if path not in (":memory:", "") and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": _connection(database_url)},
         "apps": {
             APP: {
                 "models": MODEL_MODULES,
