@@ -23,7 +23,7 @@ Paging: the same walk one new town at a time: one request for the district and i
     town; the sum (client-side time of all of them, in sequence) against the single request (a).
     The pages put together must equal (a)'s answer.
 (c) ``node(id:)`` of a building under load: ``grassroots serve --processes 2`` against bench/bare.py
-    (Starlette + asyncpg, the same three reads for the caller, the node read and the scope check,
+    (Starlette + asyncpg, the same read for the caller as the API, the node read and the scope check,
     the same bytes; also 2 processes sharing the port with SO_REUSEPORT), one after the other,
     each loaded by bench/load.py in a separate process (raw asyncio HTTP/1.1, 32 keep-alive
     connections, closed loop, the sample's building IDs in turn, warm-up then a fixed duration).
@@ -100,6 +100,7 @@ PAGE_QUERY = f"""query NewTownPage($id: ID!) {{
 }}"""
 
 GOAL_RATIO = 5.0
+BARE_NODE_STATEMENTS = 2  # bench/bare.py: the caller, the node
 GOAL_LOAD_RATIO = 0.8
 GOAL_P99_MS = 50.0
 
@@ -775,7 +776,7 @@ async def main_async(args: argparse.Namespace) -> dict:
             finally:
                 await conn.close()
             load = await measure_load(url, sample, args, work, floor_answers)
-            load["statements"] = {"api": report["statements"][args.size]["node"]["total"], "bare": 4,
+            load["statements"] = {"api": report["statements"][args.size]["node"]["total"], "bare": BARE_NODE_STATEMENTS,
                                   "floor": node_floor_statements}
             report["load"] = load
             a, b = load["api"], load["bare"]
