@@ -30,7 +30,6 @@ import binascii
 import hashlib
 import os
 import re
-import signal
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -158,24 +157,9 @@ def serve(database_url: str, host: str, port: int, processes: int) -> int:
     if processes <= 1:
         _serve_one(database_url, host, port, reuse_port=False)
         return 0
-    import multiprocessing
+    from grassroots.cli import run_processes
 
-    ctx = multiprocessing.get_context("spawn")
-    children = [ctx.Process(target=_serve_one, args=(database_url, host, port, True), name=f"bare-serve-{i}")
-                for i in range(processes)]
-    for child in children:
-        child.start()
-
-    def forward(signum: int, frame: object) -> None:
-        for child in children:
-            if child.is_alive() and child.pid:
-                os.kill(child.pid, signal.SIGTERM)
-
-    signal.signal(signal.SIGTERM, forward)
-    signal.signal(signal.SIGINT, forward)
-    for child in children:
-        child.join()
-    return 0 if all(c.exitcode in (0, -signal.SIGTERM) for c in children) else 1
+    return run_processes(_serve_one, (database_url, host, port, True), processes, "bare-serve")
 
 
 def main() -> int:

@@ -58,19 +58,15 @@ def _serve_one(settings: Settings, host: str, port: int, reuse_port: bool) -> No
         sock.close()
 
 
-def _serve(settings: Settings, host: str, port: int, processes: int) -> int:
-    """One process, or ``processes`` independent ones each binding the port with SO_REUSEPORT
-    (each its own uvicorn, lifespan and worker); SIGTERM / SIGINT are passed on to all of them."""
-    if processes <= 1:
-        _serve_one(settings, host, port, reuse_port=False)
-        return 0
+def run_processes(target, args: tuple, processes: int, name: str) -> int:
+    """``processes`` spawned processes each running ``target(*args)``; SIGTERM / SIGINT are passed
+    on to all of them; 0 when every one ended cleanly."""
     import multiprocessing
     import os
     import signal
 
     ctx = multiprocessing.get_context("spawn")
-    children = [ctx.Process(target=_serve_one, args=(settings, host, port, True), name=f"grassroots-serve-{i}")
-                for i in range(processes)]
+    children = [ctx.Process(target=target, args=args, name=f"{name}-{i}") for i in range(processes)]
     for child in children:
         child.start()
 
@@ -84,6 +80,15 @@ def _serve(settings: Settings, host: str, port: int, processes: int) -> int:
     for child in children:
         child.join()
     return 0 if all(c.exitcode in (0, -signal.SIGTERM) for c in children) else 1
+
+
+def _serve(settings: Settings, host: str, port: int, processes: int) -> int:
+    """One process, or ``processes`` independent ones each binding the port with SO_REUSEPORT
+    (each its own uvicorn, lifespan and worker); SIGTERM / SIGINT are passed on to all of them."""
+    if processes <= 1:
+        _serve_one(settings, host, port, reuse_port=False)
+        return 0
+    return run_processes(_serve_one, (settings, host, port, True), processes, "grassroots-serve")
 
 
 async def _worker(settings: Settings) -> None:
