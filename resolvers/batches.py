@@ -16,7 +16,7 @@ from models.recruitment import BuildingHead
 from models.tree import ChainChange, Node, ServiceArea
 from models.workstations import StationHeadAppointment, Workstation, WorkstationCampaign
 from policy import parameters as params
-from policy.kinds import NodeKind, TermStatus
+from policy.kinds import TermStatus
 from policy.rollup import AreaHouseholds, Figures, Rollups, Station, roll_up_areas
 from policy.tree import LEAF_KINDS
 from policy.workstations import set_up_status
