@@ -20,6 +20,9 @@ MODEL_MODULES = [
     "models.access",
     "models.audit",
     "models.calendar",
+    "models.meetings",
+    "models.duties",
+    "models.requests",
 ]
 
 

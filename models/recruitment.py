@@ -30,6 +30,7 @@ class BuildingHead(Model):
         "grassroots.Application", related_name="terms", null=True, on_delete=fields.SET_NULL
     )
     resignation_requested_on = fields.DateField(null=True)
+    public_phone = fields.CharField(max_length=20, null=True)  # the number shown on the notice boards
     renewed_from: fields.ForeignKeyNullableRelation["BuildingHead"] = fields.ForeignKeyField(
         "grassroots.BuildingHead", related_name="renewals", null=True, on_delete=fields.SET_NULL
     )
@@ -206,9 +207,12 @@ class HeadChangeFiling(Model):
     reason = fields.CharField(max_length=300, default="")
     filed_by = fields.CharField(max_length=100)
     filed_at = fields.DatetimeField(auto_now_add=True)
+    # the absence action (an ending by unexcused absences, or its reversal) this filing records
+    absence_action_id = fields.BigIntField(null=True)
 
     term_id: int
 
     class Meta:
         table = "head_change_filing"
-        # uq_head_change_filing_term_change (term, change): one filing of each change per term (migration 0003)
+        # uq_head_change_filing_term_change (term, change) WHERE absence_action_id IS NULL: one filing of
+        # each change per term (migrations 0003, 0007); uq_head_change_filing_action (absence_action_id, change)

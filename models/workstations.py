@@ -104,6 +104,7 @@ class StationHeadAppointment(Model):
     appointed_by_id = fields.BigIntField(null=True)
     ended_on = fields.DateField(null=True)
     end_reason = fields.CharField(max_length=300, null=True)
+    public_phone = fields.CharField(max_length=20, null=True)  # the number shown on the notice boards
     active_person_id = fields.BigIntField(null=True, unique=True)
     active_workstation_id = fields.BigIntField(null=True, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -32,6 +32,13 @@ class Capability(str, Enum):
     RECRUITMENT = "RECRUITMENT"  # run campaigns, review, interview, notice, agreements, end of service
     POLICE_OPINION = "POLICE_OPINION"  # the community police officer's opinion on an applicant
     HEAD_FILING = "HEAD_FILING"  # the subdistrict's competent section records changes of heads
+    PERSON_CONTACT = "PERSON_CONTACT"  # phone numbers of the people holding roles there (not ID numbers)
+    MEETING_WRITE = "MEETING_WRITE"  # meetings, attendance, concerns
+    DUTY_RECORD = "DUTY_RECORD"  # inspections, household visits, help given, requests, incident reports
+    HOUSEHOLD_WRITE = "HOUSEHOLD_WRITE"  # household records: created, imported, closed; the vulnerable register
+    REQUEST_HANDLE = "REQUEST_HANDLE"  # resolve requests and work orders, mediate disputes
+    INCIDENT_ACK = "INCIDENT_ACK"  # acknowledge an incident at one's level
+    WORK_ORDER_INTAKE = "WORK_ORDER_INTAKE"  # the 12345 hotline sends its work orders in
 
 
 C = Capability
@@ -42,23 +49,32 @@ _ALL = frozenset(Capability) - SYSTEM_CAPABILITIES
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.ADMIN: _ALL,
     Role.DISTRICT_OFFICE: frozenset(
-        {C.READ, C.TREE_WRITE, C.CAMPAIGN_WRITE, C.PLAN_FILE, C.PARAMETER_WRITE, C.API_KEY_ADMIN, C.AUDIT_READ}
+        {C.READ, C.TREE_WRITE, C.CAMPAIGN_WRITE, C.PLAN_FILE, C.PARAMETER_WRITE, C.API_KEY_ADMIN, C.AUDIT_READ,
+         C.INCIDENT_ACK, C.WORK_ORDER_INTAKE}
     ),
-    Role.NEW_TOWN_OFFICE: frozenset({C.READ, C.TREE_WRITE, C.CAMPAIGN_WRITE, C.PLAN_FILE, C.AUDIT_READ}),
+    Role.NEW_TOWN_OFFICE: frozenset({C.READ, C.TREE_WRITE, C.CAMPAIGN_WRITE, C.PLAN_FILE, C.AUDIT_READ, C.INCIDENT_ACK}),
     Role.SUBDISTRICT_OFFICER: frozenset(
         {
             C.READ, C.TREE_WRITE, C.PERSON_WRITE, C.PERSON_PII, C.WORKSTATION_WRITE, C.CAMPAIGN_WRITE,
             C.PLAN_APPROVE, C.STATION_HEAD_APPOINT, C.BUILDING_HEAD_RECORD, C.PARAMETER_WRITE,
-            C.RECRUITMENT, C.HEAD_FILING,
+            C.RECRUITMENT, C.HEAD_FILING, C.PERSON_CONTACT, C.MEETING_WRITE, C.DUTY_RECORD, C.HOUSEHOLD_WRITE,
+            C.REQUEST_HANDLE, C.INCIDENT_ACK, C.WORK_ORDER_INTAKE,
         }
     ),
     Role.COMMUNITY_STAFF: frozenset(
-        {C.READ, C.TREE_WRITE, C.PERSON_WRITE, C.PERSON_PII, C.WORKSTATION_WRITE, C.BUILDING_HEAD_RECORD, C.RECRUITMENT}
+        {C.READ, C.TREE_WRITE, C.PERSON_WRITE, C.PERSON_PII, C.WORKSTATION_WRITE, C.BUILDING_HEAD_RECORD, C.RECRUITMENT,
+         C.PERSON_CONTACT, C.MEETING_WRITE, C.DUTY_RECORD, C.HOUSEHOLD_WRITE, C.REQUEST_HANDLE, C.INCIDENT_ACK,
+         C.WORK_ORDER_INTAKE}
     ),
-    Role.STATION_HEAD: frozenset({C.READ, C.WORKSTATION_WRITE}),
-    Role.BUILDING_HEAD: frozenset({C.READ}),
+    # a station head works their compound: meetings, attendance, requests, the first level of
+    # an incident; sees their building heads' phones but no ID numbers
+    Role.STATION_HEAD: frozenset(
+        {C.READ, C.WORKSTATION_WRITE, C.PERSON_CONTACT, C.MEETING_WRITE, C.DUTY_RECORD, C.REQUEST_HANDLE, C.INCIDENT_ACK}
+    ),
+    # a building head works the buildings of their service area (the grant follows the term)
+    Role.BUILDING_HEAD: frozenset({C.READ, C.DUTY_RECORD, C.REQUEST_HANDLE}),
     Role.COMMUNITY_POLICE: frozenset({C.READ, C.PERSON_PII, C.POLICE_OPINION}),
-    Role.HOTLINE: frozenset({C.READ}),
+    Role.HOTLINE: frozenset({C.READ, C.WORK_ORDER_INTAKE}),
     Role.FINANCE: frozenset({C.READ}),
     Role.INSURER: frozenset({C.READ, C.PERSON_PII}),
 }

@@ -91,6 +91,11 @@ _DEFS: tuple[ParameterDef, ...] = (
          "Unexcused meeting absences in a term that end the service", 1, 100),
     _int("absence_warning_at", "2", "absences", "无故缺席预警次数",
          "Unexcused absences after which the station head is warned", 1, 100),
+    # §6 emergencies reported level by level: each level's time to acknowledge before it is passed up
+    _int("ack_minutes_station", "30", "minutes", "站长确认时限", "Minutes the station head has to acknowledge an incident", 1, 10_080),
+    _int("ack_minutes_community", "60", "minutes", "社区确认时限", "Minutes the community has to acknowledge an incident", 1, 10_080),
+    _int("ack_minutes_subdistrict", "120", "minutes", "镇街确认时限", "Minutes the subdistrict has to acknowledge an incident", 1, 10_080),
+    _int("ack_minutes_new_town", "240", "minutes", "新城确认时限", "Minutes the new town has to acknowledge an incident", 1, 10_080),
     # §10 insurance
     _int("insurance_after_months", "3", "months", "上岗后保险核查月数",
          "Months after the start date when insurance eligibility is checked", 1, 24),

@@ -15,7 +15,9 @@ places. Otherwise:
   number still lets a clerk match a paper form;
 - birth date, gender and residence are null: together with a masked ID number they would
   undo the masking; ``age`` (completed years) is given instead;
-- the name stays (it is on the public boards).
+- the name stays (it is on the public boards);
+- a station head (PERSON_CONTACT at the compound) sees the phone numbers of the people holding
+  roles there (their building heads), the rest masked as above.
 
 Recruitment details. Reviewers' judgements (health included), the police officer's
 opinion, objections (who raised them, what they say, how they were resolved), interview
@@ -56,6 +58,7 @@ CONFIDENTIAL_STEPS = frozenset({
 class PersonAccess:
     readable: bool
     full: bool  # personal data unmasked
+    contact: bool = False  # the phone number unmasked (a station head's view of their building heads)
 
     @property
     def masked(self) -> bool:
@@ -72,7 +75,8 @@ def person_access(grants: Iterable[Grant], register_path: str, place_paths: Iter
     readable = any(can(grants, Capability.READ, p) for p in paths)
     if not readable:
         return NO_ACCESS
-    return PersonAccess(True, any(can(grants, Capability.PERSON_PII, p) for p in paths))
+    full = any(can(grants, Capability.PERSON_PII, p) for p in paths)
+    return PersonAccess(True, full, full or any(can(grants, Capability.PERSON_CONTACT, p) for p in paths))
 
 
 def decided_without_places(grants: Iterable[Grant], register_path: str) -> PersonAccess | None:
@@ -80,8 +84,8 @@ def decided_without_places(grants: Iterable[Grant], register_path: str) -> Perso
     full data there, or readable there and no personal-data grant anywhere."""
     grants = tuple(grants)
     if can(grants, Capability.PERSON_PII, register_path):
-        return PersonAccess(True, True)
-    if not scope_paths(grants, Capability.PERSON_PII):
+        return PersonAccess(True, True, True)
+    if not scope_paths(grants, Capability.PERSON_PII) and not scope_paths(grants, Capability.PERSON_CONTACT):
         return PersonAccess(True, False) if can(grants, Capability.READ, register_path) else None
     return None
 
@@ -97,12 +101,13 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
-def mask_person(values: Mapping[str, Any], *, full: bool, on: date) -> dict[str, Any]:
+def mask_person(values: Mapping[str, Any], *, full: bool, on: date, contact: bool = False) -> dict[str, Any]:
     """A person's values (model fields or an audit snapshot) as a caller may see them;
-    when masking, ``age`` on ``on`` replaces the birth date."""
+    when masking, ``age`` on ``on`` replaces the birth date (``contact``: the phone is kept)."""
     out = dict(values)
     if full:
         return out
+    phone = out.get("phone")
     born = _as_date(values.get("birth_date"))
     if born is not None and "age" not in out:
         out["age"] = age_on(born, on) if born <= on else 0
@@ -112,6 +117,8 @@ def mask_person(values: Mapping[str, Any], *, full: bool, on: date) -> dict[str,
     for f in HIDDEN_PERSON_FIELDS:
         if f in out:
             out[f] = None
+    if contact and phone:
+        out["phone"] = phone
     return out
 
 

@@ -89,17 +89,31 @@ async def viewer_from_headers(headers: Any, *, touch: bool = True) -> Viewer:
     return ANONYMOUS
 
 
-_TOKEN_SQL = (
-    "SELECT u.id, u.username, u.is_system_admin, t.expires_at, g.role, g.node_id, g.path "
-    "FROM auth_token t JOIN app_user u ON u.id = t.user_id LEFT JOIN role_grant g ON g.user_id = u.id "
-    "WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.is_active ORDER BY g.id"
-)
+_WHO = ("SELECT u.id, u.username, u.is_system_admin, t.expires_at, {role}, {node}, {path}, {src} AS src, {key} AS k "
+        "FROM auth_token t JOIN app_user u ON u.id = t.user_id {join} "
+        "WHERE t.token_hash = {n} AND t.revoked_at IS NULL AND u.is_active")
+# The user, their grants, and the grants that follow their work (docs/policy.md §13): a building
+# head reads the buildings of their active term's service area from the day the term starts
+# (it starts when the term is published) to its end; a station head their compound while the
+# appointment runs. One statement: every request pays for it.
+_TOKEN_SQL = " UNION ALL ".join((
+    _WHO.format(role="g.role", node="g.node_id", path="g.path", src=0, key="g.id", n="$1",
+                join="LEFT JOIN role_grant g ON g.user_id = u.id"),
+    _WHO.format(role="'BUILDING_HEAD'", node="n.id", path="n.path", src=1, key="n.id", n="$3",
+                join="JOIN building_head bh ON bh.person_id = u.person_id AND bh.status = 'ACTIVE' "
+                     "AND bh.starts_on <= $2 JOIN node n ON n.service_area_id = bh.service_area_id "
+                     "AND n.closed_on IS NULL"),
+    _WHO.format(role="'STATION_HEAD'", node="w.compound_id", path="a.path", src=2, key="a.id", n="$4",
+                join="JOIN station_head_appointment a ON a.active_person_id = u.person_id "
+                     "JOIN workstation w ON w.id = a.workstation_id"),
+)) + " ORDER BY src, k"
 
 
 async def viewer_from_token(token: str) -> Viewer:
     """The token's user and grants in one statement (every request pays for it): an unknown,
     revoked or expired token, or an inactive user, is INVALID_TOKEN."""
-    rows = await sql.fetch(_TOKEN_SQL, hash_secret(token))
+    hashed = hash_secret(token)
+    rows = await sql.fetch(_TOKEN_SQL, hashed, today(), hashed, hashed)
     if not rows or sql.as_datetime(rows[0]["expires_at"]) <= datetime.now(SHANGHAI):
         raise Unauthenticated("INVALID_TOKEN")
     first = rows[0]

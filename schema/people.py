@@ -66,7 +66,7 @@ class Person(Node):
     @classmethod
     def of(cls, p, access: PersonAccess) -> "Person":
         v = mask_person({f: getattr(p, f) for f in ("id_number", "phone", "birth_date", "gender", "residence_id")},
-                        full=access.full, on=today())
+                        full=access.full, on=today(), contact=access.contact)
         return cls(
             id=to_global_id("Person", p.id), pk=p.id, home_id=p.home_id, born=p.birth_date,
             residence_id=v["residence_id"], name=p.name, gender=v["gender"], birth_date=v["birth_date"],
