@@ -253,8 +253,15 @@ _RECRUITMENT: dict[str, tuple[str, str]] = {
 _JOBS: dict[str, tuple[str, str]] = {
 }
 
+# the day-to-day work (docs/policy.md §6, §7): one module per domain, so each edits its own part
+from resolvers.messages_boards import MESSAGES as _BOARDS  # noqa: E402
+from resolvers.messages_duties import MESSAGES as _DUTIES  # noqa: E402
+from resolvers.messages_meetings import MESSAGES as _MEETINGS  # noqa: E402
+from resolvers.messages_requests import MESSAGES as _REQUESTS  # noqa: E402
+
 CATALOG: dict[str, tuple[str, str]] = {
     **_SHARED, **_GRAPHQL, **_TREE, **_PEOPLE, **_WORKSTATIONS, **_ACCESS, **_CALENDAR, **_RECRUITMENT, **_JOBS,
+    **_MEETINGS, **_DUTIES, **_REQUESTS, **_BOARDS,
 }
 
 

@@ -17,7 +17,11 @@ from schema.people import PeopleMutation, PeopleQuery
 from schema.recruitment_fields import RecruitmentMutation, RecruitmentQuery
 from schema.tree_fields import TreeMutation, TreeQuery
 from schema.workstations import WorkstationMutation, WorkstationQuery
-from schema import people, recruitment, tree, workstations
+from schema.meetings import MeetingMutation, MeetingQuery
+from schema.duties import DutyMutation, DutyQuery
+from schema.requests import RequestMutation, RequestQuery
+from schema.ledger import LedgerMutation, LedgerQuery
+from schema import duties, ledger, meetings, people, recruitment, requests, tree, workstations
 from schema.auth import RequireCredentials
 from schema.common import Node
 from schema.execution import FastExecutionContext
@@ -25,7 +29,8 @@ from schema.guardrails import build_extensions
 
 
 @strawberry.type
-class Query(TreeQuery, PeopleQuery, WorkstationQuery, AccessQuery, CalendarQuery, RecruitmentQuery):
+class Query(TreeQuery, PeopleQuery, WorkstationQuery, AccessQuery, CalendarQuery, RecruitmentQuery,
+            MeetingQuery, DutyQuery, RequestQuery, LedgerQuery):
     @strawberry.field(description="Any object by its global ID; null when missing or outside your scope.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(info, id)
@@ -40,7 +45,8 @@ class Query(TreeQuery, PeopleQuery, WorkstationQuery, AccessQuery, CalendarQuery
 
 
 @strawberry.type
-class Mutation(TreeMutation, PeopleMutation, WorkstationMutation, AccessMutation, CalendarMutation, RecruitmentMutation):
+class Mutation(TreeMutation, PeopleMutation, WorkstationMutation, AccessMutation, CalendarMutation, RecruitmentMutation,
+               MeetingMutation, DutyMutation, RequestMutation, LedgerMutation):
     pass
 
 
@@ -49,6 +55,7 @@ CONCRETE_TYPES = [
     tree.VillageGroup, tree.ServiceArea, people.Person, people.StaffRole, people.BuildingHeadTerm,
     workstations.Workstation, workstations.StationHeadAppointment, workstations.WorkstationPlan,
     workstations.WorkstationCampaign, recruitment.RecruitmentCampaign, recruitment.Application, recruitment.Objection,
+    *meetings.TYPES, *duties.TYPES, *requests.TYPES, *ledger.TYPES,
 ]
 
 

@@ -30,3 +30,22 @@ async def end_due_terms(ctx: dict[str, Any]) -> dict[str, int]:
     from resolvers.viewer import SYSTEM
 
     return {"ended": len(await terms.end_due_terms(SYSTEM, on=clock.today()))}
+
+
+async def schedule_meetings(ctx: dict[str, Any]) -> dict[str, int]:
+    """Daily: this week's workstation meeting and building heads' meeting for every workstation in
+    use (idempotent: one per workstation, kind and week, held by a unique key)."""
+    from resolvers import clock
+    from resolvers.meetings import schedule_meetings as schedule
+    from resolvers.viewer import SYSTEM
+
+    return {"created": await schedule(SYSTEM, on=clock.today())}
+
+
+async def escalate_incidents(ctx: dict[str, Any]) -> dict[str, int]:
+    """Every minute: pass each incident whose level did not acknowledge in time up to the next
+    level, recorded (idempotent: a level is passed over once)."""
+    from resolvers.incidents import escalate_overdue
+    from resolvers.viewer import SYSTEM
+
+    return {"escalated": await escalate_overdue(SYSTEM)}

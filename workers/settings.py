@@ -28,8 +28,11 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 
 class WorkerSettings:
-    functions = [jobs.ping, jobs.workstation_deadline_check, jobs.end_due_terms]
+    functions = [jobs.ping, jobs.workstation_deadline_check, jobs.end_due_terms, jobs.schedule_meetings,
+                 jobs.escalate_incidents]
     cron_jobs = [
+        cron(jobs.schedule_meetings, hour={0, 6}, minute={5}, unique=True),
+        cron(jobs.escalate_incidents, unique=True),  # every minute
         cron(jobs.workstation_deadline_check, hour={1}, minute={0}, unique=True),
         cron(jobs.end_due_terms, hour={0}, minute={30}, unique=True),
     ]
