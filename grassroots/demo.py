@@ -71,6 +71,7 @@ DEMO_USERS: list[tuple[str, str, str]] = [
     ("police", Role.COMMUNITY_POLICE.value, "临湖街道社区民警（翠苑社区、锦华社区）"),
     ("police2", Role.COMMUNITY_POLICE.value, "望江街道社区民警（江景社区）"),
     ("hotline", Role.HOTLINE.value, "12345热线（全区工单）"),
+    ("loudong", Role.BUILDING_HEAD.value, "翠苑一区1-2栋片区楼栋长（随任期：本人片区的楼栋）"),
 ]
 
 
@@ -421,6 +422,9 @@ class _Loader:
         users = await self._users()
         await self._workstations(users)
         await self._recruitment(users)
+        from grassroots.demo_work import load_work
+
+        await load_work(self.nodes)
 
     # -- tree ---------------------------------------------------------------
 
@@ -591,6 +595,9 @@ class _Loader:
             ("police2", f"{self.workers['wj-police'].name}（望江街道社区民警）",
              [(Role.COMMUNITY_POLICE, n["江景社区"])], self.workers["wj-police"]),
             ("hotline", "12345市民服务热线", [(Role.HOTLINE, d)], None),
+            # no grant: a building head's reach follows their active term (resolvers/viewer.py)
+            ("loudong", f"{self.heads_by_compound['翠苑一区'][0].name}（翠苑一区楼栋长）", [],
+             self.heads_by_compound["翠苑一区"][0]),
         ]
         assert [s[0] for s in spec] == [u[0] for u in DEMO_USERS]
         return {username: await create_user(username, name, self.password, grants, person,

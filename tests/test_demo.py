@@ -143,6 +143,9 @@ async def test_demo_users_log_in_with_scoped_grants(demo_db) -> None:
         user = users[username]
         assert verify_password("demo-pass-2026", user.password_hash)
         grants = await RoleGrant.filter(user_id=user.id)
+        if role == Role.BUILDING_HEAD.value:  # the reach follows the term: no stored grant
+            assert not grants and await BuildingHead.filter(person_id=user.person_id, status=TermStatus.ACTIVE).exists()
+            continue
         assert grants and all(g.role == Role(role) for g in grants)
         for g in grants:
             assert g.path == (await Node.get(id=g.node_id)).path
@@ -306,3 +309,36 @@ async def test_police_users_serve_their_communities(demo_db) -> None:
         user = await User.get(username=username)
         grants = await RoleGrant.filter(user_id=user.id)
         assert [(g.role, g.node_id) for g in grants] == [(role, jiangjing.id)]
+
+
+async def test_a_year_of_workstation_work(demo_db) -> None:
+    """翠苑一区's workstation: weekly meetings of both kinds since it came into use, the monthly
+    ones inviting the police, attendance with one live warning, every household visited each
+    month its area had a head, requests and work orders, one incident passed over a level."""
+    from models.duties import Household, HouseholdVisit, Inspection
+    from models.meetings import AbsenceAction, Attendance, Meeting
+    from models.requests import Incident, IncidentStep, ResidentRequest
+    from policy.meetings import MeetingKind
+
+    compound = await Node.get(name="翠苑一区")
+    ws = await Workstation.get(compound_id=compound.id)
+    meetings = await Meeting.filter(workstation_id=ws.id)
+    weeks = {m.week_of for m in meetings}
+    assert len(weeks) >= 44 and len(meetings) == 2 * len(weeks)
+    assert all(m.held_on.weekday() == 0 and m.held_on >= ws.in_use_on for m in meetings)
+    monthly = [m for m in meetings if m.monthly]
+    assert monthly and all(m.kind == MeetingKind.BUILDING_HEADS and m.held_on.day <= 7 and m.police_person_id
+                           for m in monthly)
+    assert await Attendance.filter(status="UNEXCUSED").count() == 2
+    warning = await AbsenceAction.get(kind="WARNING", reversed_at__isnull=True)
+    assert warning.absences == 2
+    households = await Household.filter(workstation_id=ws.id).count()
+    assert households == sum(b.households or 0 for b in await Node.filter(parent_id=compound.id))
+    november = await HouseholdVisit.filter(workstation_id=ws.id, visited_on__gte=date(2026, 11, 1)).count()
+    assert november == households  # every area has a head by then: every household visited once
+    assert await Inspection.filter(workstation_id=ws.id).count() > 200
+    assert await ResidentRequest.filter(workstation_id=ws.id, channel="HOTLINE", ticket_number__isnull=False).count() == 12
+    incident = await Incident.get(workstation_id=ws.id)
+    steps = await IncidentStep.filter(incident_id=incident.id).order_by("reached_at")
+    assert steps[0].level == "STATION" and steps[0].passed_over_at and steps[0].acknowledged_at is None
+    assert steps[1].level == "COMMUNITY" and steps[1].acknowledged_at is not None
