@@ -30,7 +30,7 @@ from resolvers.parameters import parameter_rows_for
 from resolvers.passwords import hash_password_async, verify_password_async
 from resolvers.privacy import load_places
 from resolvers.rows import ancestor_ids
-from resolvers.scope import node_in_scope
+from resolvers.scope import node_in_scope, obtain
 from resolvers.throttle import count_attempt, forget_attempt
 from resolvers.uow import snapshot, unit_of_work
 from resolvers.viewer import Viewer, hash_secret, viewer_from_token
@@ -153,9 +153,12 @@ async def list_users(caller: Viewer) -> list[UserWithGrants]:
 
 
 async def create_user(caller: Viewer, *, username: str, display_name: str, password: str,
-                      grants: Sequence[tuple[Role, int]]) -> UserWithGrants:
+                      grants: Sequence[tuple[Role, int]], person_id: int | None = None) -> UserWithGrants:
     """A user with roles at tree nodes (``grants``: role and node primary key), within the caller's
-    administration scope and no further than the caller's own capabilities reach."""
+    administration scope and no further than the caller's own capabilities reach. ``person_id``
+    links the user to a person on a register the caller administers: the user then also reaches
+    what that person's work covers (a running station-head appointment, an active building-head
+    term; resolvers/viewer.py), checked on every request."""
 
     def taken(_: Exception) -> Problem:
         return Problem("USERNAME_TAKEN", ["input", "username"], username=username)
@@ -171,11 +174,17 @@ async def create_user(caller: Viewer, *, username: str, display_name: str, passw
         for i, ((role, _), n) in enumerate(zip(grants, nodes)):
             if not can_grant(caller.grants, Role(role), n.path):
                 raise _not_held(caller, Role(role), n.path, ["input", "grants", str(i), "role"])
+        if person_id is not None:
+            try:
+                await obtain(caller, Person, person_id, Capability.USER_ADMIN)
+            except Denied:
+                raise Problem("NOT_FOUND", ["input", "personId"], what="该人员") from None
         u = await User.create(username=username.strip(), display_name=display_name.strip(),
-                              password_hash=await hash_password_async(password))
+                              password_hash=await hash_password_async(password), person_id=person_id)
         for (role, _), n in zip(grants, nodes):
             await RoleGrant.create(user_id=u.id, role=Role(role), node_id=n.id, path=n.path)
-        after = {"username": u.username, "grants": [(Role(role).value, n.id) for (role, _), n in zip(grants, nodes)]}
+        after = {"username": u.username, "grants": [(Role(role).value, n.id) for (role, _), n in zip(grants, nodes)],
+                 "person_id": person_id}
         for path in user_audit_paths([n.path for n in nodes], caller.scope_paths(Capability.USER_ADMIN)):
             await uow.audit("userCreate", "User", u.id, path, None, after)
         return await _with_grants(u)

@@ -151,6 +151,9 @@ class UserCreateInput:
     display_name: str
     password: str
     grants: list[RoleGrantInput]
+    person_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The person the user is: a station head or building head then reaches what their "
+                                  "appointment or active term covers, without a grant.")
 
 
 @strawberry.type
@@ -304,6 +307,7 @@ class AccessMutation:
             u = await access.create_user(
                 info.context.viewer, username=input.username, display_name=input.display_name, password=input.password,
                 grants=[(Role(g.role), decode(g.node_id, "nodeId", TREE_TYPES)) for g in input.grants],
+                person_id=decode(input.person_id, ["input", "personId"], ("Person",)) if input.person_id else None,
             )
         except (Problem, Problems) as exc:
             return UserPayload(errors=payload_errors(AccessError, exc, info.context.locale))

@@ -102,3 +102,22 @@ async def test_building_head_reach_follows_the_term(database, api) -> None:
     await BuildingHead.filter(id=mine.id).update(status=TermStatus.ENDED, ended_on=today())
     assert (await lou.gql(NODE, {"id": gid(w.buildings_a[0])}))["node"] is None
     assert await User.filter(username="lou").exists()
+
+
+async def test_user_linked_to_a_person_through_the_api(database, api) -> None:
+    """An administrator links a new user to a building head on their register; the user then
+    reaches that head's area. A person outside the administrator's scope is refused like a
+    missing one."""
+    w, mine, other, _ = await _world()
+    admin = await api.as_user("admin", PASSWORD)
+    create = ("mutation($p: ID){ userCreate(input: {username: \"head2\", displayName: \"楼长\", password: \"%s\", "
+              "grants: [], personId: $p}){ user { username } errors { code field } } }" % PASSWORD)
+    done = (await admin.gql(create, {"p": to_global_id("Person", mine.person_id)}))["userCreate"]
+    assert done["errors"] == [] and done["user"]["username"] == "head2"
+    head2 = await api.as_user("head2", PASSWORD)
+    assert (await head2.gql(NODE, {"id": gid(w.buildings_a[0])}))["node"] is not None
+    assert (await head2.gql(NODE, {"id": gid(w.buildings_a[1])}))["node"] is None
+    # community staff of 翠苑 hold no USER_ADMIN: refused; an unknown person: NOT_FOUND on personId
+    body = await admin.gql(create.replace("head2", "head3"), {"p": to_global_id("Person", 999999)})
+    assert body["userCreate"]["errors"][0] == {"code": "NOT_FOUND", "field": ["input", "personId"]}
+    assert not await User.filter(username="head3").exists()
