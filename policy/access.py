@@ -39,6 +39,7 @@ class Capability(str, Enum):
     REQUEST_HANDLE = "REQUEST_HANDLE"  # resolve requests and work orders, mediate disputes
     INCIDENT_ACK = "INCIDENT_ACK"  # acknowledge an incident at one's level
     WORK_ORDER_INTAKE = "WORK_ORDER_INTAKE"  # the 12345 hotline sends its work orders in
+    RESIDENT_READ = "RESIDENT_READ"  # the people living in those buildings (a building head's area), masked
 
 
 C = Capability
@@ -72,7 +73,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         {C.READ, C.WORKSTATION_WRITE, C.PERSON_CONTACT, C.MEETING_WRITE, C.DUTY_RECORD, C.REQUEST_HANDLE, C.INCIDENT_ACK}
     ),
     # a building head works the buildings of their service area (the grant follows the term)
-    Role.BUILDING_HEAD: frozenset({C.READ, C.DUTY_RECORD, C.REQUEST_HANDLE}),
+    Role.BUILDING_HEAD: frozenset({C.READ, C.DUTY_RECORD, C.REQUEST_HANDLE, C.RESIDENT_READ}),
     Role.COMMUNITY_POLICE: frozenset({C.READ, C.PERSON_PII, C.POLICE_OPINION}),
     Role.HOTLINE: frozenset({C.READ, C.WORK_ORDER_INTAKE}),
     Role.FINANCE: frozenset({C.READ}),

@@ -3,7 +3,9 @@ paths in, decisions and masked values out. One masking for every place a person'
 appears (the Person type, nested edges, audit snapshots).
 
 Reach. A person is readable by a caller whose READ scope covers the person's register
-(the community, or higher node, whose register holds them) OR a place where the person
+(the community, or higher node, whose register holds them), OR the building they live in for
+a caller with RESIDENT_READ there (a building head reads the residents of their area, masked;
+a station head does not read every resident of the compound), OR a place where the person
 now holds a role: an active building-head term (its service area's container), a running
 station-head appointment (its workstation's compound) or a running staff role (its node).
 So a station head sees the building heads of their compound although those are on the
@@ -68,11 +70,20 @@ class PersonAccess:
 NO_ACCESS = PersonAccess(False, False)
 
 
+class Residence(str):
+    """A place path that is where the person lives (their building), not where they hold a role:
+    it makes the person readable (a building head sees the residents of their area) but carries
+    no personal data (no phone, no ID number)."""
+
+
 def person_access(grants: Iterable[Grant], register_path: str, place_paths: Iterable[str] = ()) -> PersonAccess:
-    """What a caller may see of a person on ``register_path`` who holds roles at ``place_paths``."""
+    """What a caller may see of a person on ``register_path`` who holds roles at ``place_paths``
+    (and lives at the ``Residence`` among them)."""
     grants = tuple(grants)
-    paths = (register_path, *place_paths)
-    readable = any(can(grants, Capability.READ, p) for p in paths)
+    every = (register_path, *place_paths)
+    paths = tuple(p for p in every if not isinstance(p, Residence))
+    readable = (any(can(grants, Capability.READ, p) for p in paths)
+                or any(can(grants, Capability.RESIDENT_READ, p) for p in every if isinstance(p, Residence)))
     if not readable:
         return NO_ACCESS
     full = any(can(grants, Capability.PERSON_PII, p) for p in paths)

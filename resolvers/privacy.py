@@ -11,8 +11,10 @@ from tortoise.expressions import Q, Subquery
 from models.people import Person, StaffRole
 from models.recruitment import BuildingHead
 from models.workstations import StationHeadAppointment
+from policy.access import Capability
 from policy.kinds import TermStatus
-from policy.privacy import PersonAccess, decided_without_places, person_access
+from models.tree import Node
+from policy.privacy import PersonAccess, Residence, decided_without_places, person_access
 from resolvers.clock import today
 from resolvers.viewer import Viewer
 
@@ -23,11 +25,14 @@ def _active_staff() -> Q:
 
 async def load_places(person_ids: Sequence[int]) -> dict[int, list[str]]:
     """Paths of the places where each person now holds a role: active building-head terms,
-    running station-head appointments, running staff roles."""
+    running station-head appointments, running staff roles; and the building they live in
+    (a ``Residence``: readable there, no personal data)."""
     ids = list(set(person_ids))
     places: dict[int, list[str]] = defaultdict(list)
     if not ids:
         return places
+    for pid, path in await Person.filter(id__in=ids, residence_id__isnull=False).values_list("id", "residence__path"):
+        places[pid].append(Residence(path))
     for pid, path in await BuildingHead.filter(person_id__in=ids, status=TermStatus.ACTIVE).values_list("person_id", "path"):
         places[pid].append(path)
     for pid, path in await StationHeadAppointment.filter(active_person_id__in=ids).values_list("person_id", "path"):
@@ -43,6 +48,7 @@ def readable_people_q(viewer: Viewer) -> Q:
     scope = viewer.scope_q()
     return (
         scope
+        | Q(residence_id__in=Subquery(Node.filter(viewer.scope_q(Capability.RESIDENT_READ)).values("id")))
         | Q(id__in=Subquery(BuildingHead.filter(scope, status=TermStatus.ACTIVE).values("person_id")))
         | Q(id__in=Subquery(StationHeadAppointment.filter(scope, active_person_id__isnull=False).values("person_id")))
         | Q(id__in=Subquery(StaffRole.filter(scope, _active_staff()).values("person_id")))

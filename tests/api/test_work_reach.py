@@ -121,3 +121,22 @@ async def test_user_linked_to_a_person_through_the_api(database, api) -> None:
     body = await admin.gql(create.replace("head2", "head3"), {"p": to_global_id("Person", 999999)})
     assert body["userCreate"]["errors"][0] == {"code": "NOT_FOUND", "field": ["input", "personId"]}
     assert not await User.filter(username="head3").exists()
+
+
+async def test_building_head_reads_the_residents_of_their_area_masked(database, api) -> None:
+    """The residents of the head's buildings are readable (name, masked numbers); a resident of
+    another building of the same compound is not."""
+    w, mine, _, _ = await _world()
+    inside = await _person(w, "411", w.buildings_a[0], "13900000411")
+    outside = await _person(w, "412", w.buildings_a[1], "13900000412")
+    lou = await api.as_user("lou", PASSWORD)
+    seen = (await lou.gql(PERSON, {"id": to_global_id("Person", inside.id)}))["node"]
+    assert seen["name"] == "楼长411" and seen["phone"] != "13900000411" and seen["personalDataMasked"] is True
+    assert seen["idNumber"] != inside.id_number
+    assert (await lou.gql(PERSON, {"id": to_global_id("Person", outside.id)}))["node"] is None
+    listed = await lou.gql("{ people(first: 50) { edges { node { name } } } }")
+    names = {e["node"]["name"] for e in listed["people"]["edges"]}
+    assert "楼长411" in names and "楼长412" not in names
+    # the station head reads their building heads, not every resident of the compound
+    zhan = await api.as_user("zhan", PASSWORD)
+    assert (await zhan.gql(PERSON, {"id": to_global_id("Person", outside.id)}))["node"] is None
