@@ -13,6 +13,7 @@ arguments in, models or plain rows out. ``schema/meetings.py`` decodes IDs and w
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -73,7 +74,7 @@ async def schedule_meetings(caller: Viewer, *, on: date) -> int:
         at = now()
         for kind in (MeetingKind.WORKSTATION, MeetingKind.BUILDING_HEADS):
             monthly = is_monthly(kind, monday)
-            rows = await sql.fetch(_SCHEDULE_SQL, kind.value, monday, monthly, monday, monthly, on, on, at, on)
+            rows = await _insert_returning(_SCHEDULE_SQL, kind.value, monday, monthly, monday, monthly, on, on, at, on)
             created += [(r["id"], r["path"]) for r in rows]
         if created:  # audited in one statement (a district has thousands of workstations)
             v = uow.caller
@@ -83,6 +84,15 @@ async def schedule_meetings(caller: Viewer, *, on: date) -> int:
                            after={"week_of": monday.isoformat()})
                 for pk, path in created])
     return len(created)
+
+
+async def _insert_returning(text: str, *args: object) -> list[dict]:
+    """Rows of an ``INSERT … RETURNING`` ($n placeholders as in resolvers/sql.py): tortoise's
+    ``execute_query`` drops the rows of an INSERT on PostgreSQL, ``execute_query_dict`` keeps them."""
+    conn = sql.client()
+    if sql.is_sqlite(conn):
+        text = re.sub(r"\$\d+", "?", text)
+    return await conn.execute_query_dict(text, list(args))
 
 
 # ---------------------------------------------------------------- meetings
