@@ -37,7 +37,6 @@ from resolvers import sql
 from resolvers.business_dates import not_future
 from resolvers.clock import now, today
 from resolvers.errors import Problem, Problems
-from resolvers.locks import violates
 from resolvers.parameters import parameters_in_force
 from resolvers.scope import obtain
 from resolvers.uow import UnitOfWork, snapshot, unit_of_work
@@ -222,7 +221,8 @@ class AttendanceRecorded:
 def _attendance_integrity(exc: IntegrityError) -> Problem:
     """A unique index refused a write another request made at once (the meeting row is locked,
     so this is a backstop): a clean typed error, never the database's text."""
-    if violates(exc, "uq_absence_action_live") or "absence_action" in str(exc):
+    text = str(exc)  # PostgreSQL names the index (uq_absence_action_live, uq_head_change_filing_action), SQLite the table
+    if "absence_action" in text:
         return Problem("ABSENCE_ACTION_RACED", ["input", "meetingId"])
     return Problem("ATTENDANCE_RACED", ["input", "meetingId"])
 

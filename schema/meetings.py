@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from models import meetings as models_m
+from policy.access import Capability
 from policy.meetings import AbsenceActionKind, AttendanceStatus, AttendeeRole, ConcernStatus, MeetingKind
 from resolvers import meetings as ops
 from resolvers.errors import Problem, Problems
@@ -53,7 +54,7 @@ class AttendanceEntry:
     person_id: strawberry.Private[int]
     term_id: strawberry.Private[int | None]
     status: AttendanceStatusEnum  # type: ignore[valid-type]
-    leave_reason: str | None
+    leave_reason: str | None = strawberry.field(description="Null unless you may record this meeting's attendance.")
 
     @strawberry.field
     async def person(self, info: Info) -> Person | None:
@@ -170,8 +171,10 @@ class Meeting(Node):
     @strawberry.field
     async def attendance(self, info: Info) -> list[AttendanceEntry]:
         rows = await _loader(info, "meetings.attendance", ops.attendance_by_meeting).load(self.pk)
-        return [AttendanceEntry(person_id=a.person_id, term_id=a.term_id, status=a.status, leave_reason=a.leave_reason)
-                for a in rows]
+        # a leave reason may be about health: shown to those who record attendance here, not to every reader
+        shown = info.context.viewer.can(Capability.MEETING_WRITE, self.raw.path)  # type: ignore[attr-defined]
+        return [AttendanceEntry(person_id=a.person_id, term_id=a.term_id, status=a.status,
+                                leave_reason=a.leave_reason if shown else None) for a in rows]
 
     @strawberry.field
     async def concerns(self, info: Info) -> list[Concern]:

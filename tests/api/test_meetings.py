@@ -246,6 +246,11 @@ async def test_a_whole_meeting_in_one_call_and_an_unexpected_person_refused_with
         shown = await staff.gql("query($id: ID!){ node(id: $id){ ... on Meeting { attendance { person { name } status } } } }",
                                 {"id": m["id"]})
         assert {"person": {"name": "李警官"}, "status": "PRESENT"} in shown["node"]["attendance"]
+        # a leave reason (it may be about health) is shown to those who record attendance, not to every reader
+        office = await api.as_user("district", PASSWORD)
+        seen = await office.gql("query($id: ID!){ node(id: $id){ ... on Meeting { attendance { status leaveReason } } } }",
+                                {"id": m["id"]})
+        assert [a["leaveReason"] for a in seen["node"]["attendance"] if a["status"] == "EXCUSED"] == [None]
 
         m2 = await create_meeting(sh, mw, MONDAYS[1])
         audited = await AuditEntry.filter(action="attendanceRecord").count()
