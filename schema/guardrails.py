@@ -148,6 +148,11 @@ LIST_BOUNDS: dict[str, int] = {
     "applications": 100,
     "districts": 2,  # a deployment serves one new district (tests and migrations may hold two)
     "scopeRoots": 50,
+    # meetings (schema/meetings.py): a compound's station head, its building heads, the police
+    "attendance": 50,
+    "expectedAttendees": 50,
+    "concerns": 50,
+    "absenceActions": 20,
 }
 DEFAULT_LIST_BOUND = 100
 MAX_IDS = 100
