@@ -169,19 +169,15 @@ def mask_vulnerable(values: _Mapping[str, _Any], *, full: bool) -> dict[str, _An
     return out
 
 
-def is_generated_door(door: str) -> bool:
-    """A door number of the kind ``doors_to_generate`` makes: a plain number from 1."""
-    return door.isascii() and door.isdigit() and not door.startswith("0")
-
-
 def doors_to_generate(count: int | None, existing: _Sequence[str]) -> list[str]:
     """The door numbers to create from a building's household count: "1".."count" that are not
-    there yet. A building whose households came from a register (any door number that is not a
-    plain number) gets none: its register is kept as it is, never doubled."""
+    there yet. Only a building with no households, or with exactly the numbers "1".."M" an
+    earlier generation made, gets any: a register's door numbers ("101", "2-301") are kept as they
+    are, never doubled."""
     if not count or count <= 0:
         return []
     taken = set(existing)
-    if any(not is_generated_door(d) for d in taken):
+    if taken != {str(n) for n in range(1, len(taken) + 1)}:
         return []
     return [str(n) for n in range(1, min(count, MAX_GENERATED_HOUSEHOLDS) + 1) if str(n) not in taken]
 
