@@ -151,3 +151,18 @@ async def test_household_snapshots_in_the_audit_log_are_masked_for_readers_witho
     admin = await api.as_user("admin", PASSWORD)
     entries = (await admin.gql(AUDIT, {"t": "Household"}))["auditEntries"]["nodes"]
     assert entries[0]["after"]["contact_name"] == "张无忌"
+
+
+async def test_concurrent_closing_follow_ups_close_the_hazard_once(api):
+    import asyncio
+
+    w = await build_world()
+    staff = await api.as_user("cuiyuan", PASSWORD)
+    r = (await staff.gql(INSPECT, {"i": {"buildingId": gid(w.buildings_a[0]),
+                                         "findings": [{"kind": "SAFETY_HAZARD", "description": "外墙瓷砖松动"}]}}))
+    fid = r["inspectionRecord"]["inspection"]["findings"][0]["id"]
+    results = await asyncio.gather(*(staff.gql(FOLLOW, {"i": {"findingId": fid, "note": f"销号{i}", "closes": True}})
+                                     for i in range(10)))
+    codes = sorted(tuple(e["code"] for e in r["findingFollowUp"]["errors"]) for r in results)
+    assert codes == [()] + [("FINDING_CLOSED",)] * 9
+    assert await FindingFollowUp.filter(closes=True).count() == 1

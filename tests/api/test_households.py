@@ -241,3 +241,15 @@ async def test_a_batch_of_visits_is_all_or_nothing(api):
     too_many = [{"householdId": hid(ours[0]), "occupants": 1}] * 201
     r = (await staff.gql(batch, {"i": {"entries": too_many}}))["householdVisitsRecord"]
     assert [e["code"] for e in r["errors"]] == ["TOO_MANY_ENTRIES"]
+
+
+async def test_concurrent_generations_create_each_door_number_once(api):
+    import asyncio
+
+    w = await build_world()
+    staff = await api.as_user("cuiyuan", PASSWORD)
+    results = await asyncio.gather(*(staff.gql(GENERATE, {"b": gid(w.buildings_a[1])}) for _ in range(10)))
+    created = [r["householdsGenerate"]["created"] for r in results]
+    assert sorted(created) == [0] * 9 + [80], results
+    assert all(r["householdsGenerate"]["errors"] == [] for r in results)
+    assert await Household.filter(building_id=w.buildings_a[1].id).count() == 80
