@@ -253,3 +253,19 @@ async def test_concurrent_generations_create_each_door_number_once(api):
     assert sorted(created) == [0] * 9 + [80], results
     assert all(r["householdsGenerate"]["errors"] == [] for r in results)
     assert await Household.filter(building_id=w.buildings_a[1].id).count() == 80
+
+
+async def test_a_register_uploaded_as_a_multipart_file_imports(api):
+    import json
+
+    w = await build_world()
+    staff = await api.as_user("cuiyuan", PASSWORD)
+    operations = json.dumps({"query": IMPORT, "variables": {"i": {"communityId": gid(w.community_a), "file": None}}})
+    content = "楼栋,门牌号,联系人\n2栋,202,陈五\n".encode("gb18030")  # what Excel on Chinese Windows saves
+    r = await staff.http.post("/graphql", data={"operations": operations, "map": json.dumps({"0": ["variables.i.file"]})},
+                              files={"0": ("住户登记.csv", content, "text/csv")},
+                              headers={"Authorization": f"Bearer {staff.token}"})
+    body = r.json()
+    assert not body.get("errors"), body
+    assert (body["data"]["householdsImport"]["created"], body["data"]["householdsImport"]["errors"]) == (1, [])
+    assert (await Household.get(door_number="202")).building_id == w.buildings_a[1].id
