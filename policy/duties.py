@@ -111,3 +111,240 @@ def inspection_figures(weeks: list[date], inspection_dates: list[date]) -> tuple
     counted = [d - timedelta(days=d.weekday()) for d in inspection_dates]
     counted = [m for m in counted if m in wanted]
     return len(set(counted)), len(counted)
+
+
+# ---------------------------------------------------------------- records: households, visits, the register
+# (pure rules of resolvers/households.py and resolvers/duties.py)
+
+import re as _re  # noqa: E402
+from collections.abc import Mapping as _Mapping, Sequence as _Sequence  # noqa: E402
+from typing import Any as _Any  # noqa: E402
+
+from policy.idnumber import mask_phone as _mask_phone  # noqa: E402
+
+MAX_DOOR_NUMBER = 32  # characters
+MAX_CONTACT_NAME = 50
+MAX_OCCUPANTS = 999
+MAX_FORM_TEXT = 2000  # needs, notes, help, details, descriptions
+MAX_VISIT_BATCH = 200
+MAX_GENERATED_HOUSEHOLDS = 2000  # door numbers one building can be given from its count
+HOUSEHOLD_PII_FIELDS = ("contact_name", "contact_phone")
+_PHONE = _re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+def mask_name(name: str | None) -> str | None:
+    """A personal name as a caller without PERSON_PII sees it: its first character, then one
+    ``*`` per further character ("张三" → "张*", "欧阳娜娜" → "欧***")."""
+    if not name:
+        return name
+    text = name.strip()
+    return text[:1] + "*" * (len(text) - 1) if len(text) > 1 else "*"
+
+
+def mask_household(values: _Mapping[str, _Any], *, full: bool) -> dict[str, _Any]:
+    """A household's values (fields or an audit snapshot) as a caller may see them: the contact's
+    name masked like ``张*`` and the phone like ``138****5678`` unless ``full``."""
+    out = dict(values)
+    if full:
+        return out
+    if out.get("contact_name"):
+        out["contact_name"] = mask_name(str(out["contact_name"]))
+    if out.get("contact_phone"):
+        out["contact_phone"] = _mask_phone(str(out["contact_phone"]))
+    return out
+
+
+def mask_vulnerable(values: _Mapping[str, _Any], *, full: bool) -> dict[str, _Any]:
+    """A register entry (fields or an audit snapshot) as a caller may see it: without PERSON_PII
+    the name is masked and the details (and what help was given) are null; the category, the
+    building and the dates stay."""
+    out = dict(values)
+    if full:
+        return out
+    if out.get("name"):
+        out["name"] = mask_name(str(out["name"]))
+    for hidden in ("details", "help"):
+        if hidden in out:
+            out[hidden] = None
+    return out
+
+
+def doors_to_generate(count: int | None, existing: _Sequence[str]) -> list[str]:
+    """The door numbers to create from a building's household count: "1".."count" that are not
+    there yet. Only a building with no households, or with exactly the numbers "1".."M" an
+    earlier generation made, gets any: a register's door numbers ("101", "2-301") are kept as they
+    are, never doubled."""
+    if not count or count <= 0:
+        return []
+    taken = set(existing)
+    if taken != {str(n) for n in range(1, len(taken) + 1)}:
+        return []
+    return [str(n) for n in range(1, min(count, MAX_GENERATED_HOUSEHOLDS) + 1) if str(n) not in taken]
+
+
+@dataclass(frozen=True)
+class FormProblem:
+    code: str
+    field: str  # the input's field name (camelCase)
+    params: tuple[tuple[str, _Any], ...] = ()
+
+
+def visit_form_problems(occupants: int, vulnerable_members: int, needs: str, note: str) -> list[FormProblem]:
+    """What is wrong with a visit's information form (empty when nothing)."""
+    out = []
+    if not 0 <= occupants <= MAX_OCCUPANTS:
+        out.append(FormProblem("NUMBER_OUT_OF_RANGE", "occupants", (("min", 0), ("max", MAX_OCCUPANTS))))
+    if vulnerable_members < 0 or vulnerable_members > max(occupants, 0):
+        out.append(FormProblem("NUMBER_OUT_OF_RANGE", "vulnerableMembers", (("min", 0), ("max", max(occupants, 0)))))
+    for text, name in ((needs, "needs"), (note, "note")):
+        if len(text) > MAX_FORM_TEXT:
+            out.append(FormProblem("TOO_LONG", name, (("max", MAX_FORM_TEXT),)))
+    return out
+
+
+def form_follows_visit(visited_on: date, form_updated_on: date | None) -> bool:
+    """Whether a visit updates the household's form: not when the form was updated by a later
+    visit (a visit recorded late keeps what it found in its own record only)."""
+    return form_updated_on is None or visited_on >= form_updated_on
+
+
+class FollowUpRefusal(str, Enum):
+    FINDING_CLOSED = "FINDING_CLOSED"
+    BEFORE_INSPECTION = "BEFORE_INSPECTION"
+
+
+def follow_up_refusal(status: FindingStatus, inspected_on: date, on: date) -> FollowUpRefusal | None:
+    """Why a follow-up of a finding is refused: it is closed already (a closed finding takes no
+    more follow-ups, so it is never closed twice), or it is dated before the inspection."""
+    if status == FindingStatus.CLOSED:
+        return FollowUpRefusal.FINDING_CLOSED
+    if on < inspected_on:
+        return FollowUpRefusal.BEFORE_INSPECTION
+    return None
+
+
+# ---- the household register import (reading the file: resolvers.spreadsheets.read_rows)
+
+HOUSEHOLD_COLUMNS: tuple[str, ...] = ("compound", "building", "door_number", "contact_name", "contact_phone", "occupants")
+HOUSEHOLD_REQUIRED: tuple[str, ...] = ("building", "door_number")
+HOUSEHOLD_LABELS: dict[str, str] = {
+    "compound": "小区", "building": "楼栋", "door_number": "门牌号", "contact_name": "联系人",
+    "contact_phone": "联系电话", "occupants": "居住人数",
+}
+HOUSEHOLD_HEADERS: dict[str, str] = {
+    "小区": "compound", "小区名称": "compound", "村组": "compound", "compound": "compound",
+    "楼栋": "building", "楼栋名称": "building", "楼栋编码": "building", "楼号": "building", "楼栋号": "building",
+    "村民小组": "building", "building": "building",
+    "门牌号": "door_number", "门牌": "door_number", "房号": "door_number", "户号": "door_number", "室号": "door_number",
+    "door_number": "door_number", "door": "door_number",
+    "联系人": "contact_name", "户主": "contact_name", "户主姓名": "contact_name", "联系人姓名": "contact_name",
+    "contact_name": "contact_name", "contact": "contact_name",
+    "联系电话": "contact_phone", "电话": "contact_phone", "手机": "contact_phone", "手机号": "contact_phone",
+    "联系方式": "contact_phone", "contact_phone": "contact_phone", "phone": "contact_phone",
+    "居住人数": "occupants", "人数": "occupants", "常住人数": "occupants", "人口数": "occupants",
+    "occupants": "occupants",
+}
+
+
+@dataclass(frozen=True)
+class BuildingRef:
+    """A building (or village group) of the community, as an import row may name it."""
+
+    id: int
+    name: str
+    code: str | None
+    container_name: str  # its compound (or village, community) name
+
+
+@dataclass(frozen=True)
+class HouseholdSpec:
+    row: int
+    building_id: int
+    door_number: str
+    contact_name: str | None
+    contact_phone: str | None
+    occupants: int | None
+
+
+@dataclass(frozen=True)
+class HouseholdRowError:
+    row: int
+    column: str
+    code: str  # REQUIRED, BUILDING_NOT_FOUND, BUILDING_AMBIGUOUS, TOO_LONG, PHONE_INVALID, OCCUPANTS_INVALID, DUPLICATE_DOOR
+    value: str = ""
+    earlier: int | None = None  # DUPLICATE_DOOR: the row it repeats
+
+
+def _compact(text: str) -> str:
+    return _re.sub(r"[\s/\\\-—_·]+", "", text)
+
+
+def match_building(text: str, compound: str, buildings: _Sequence[BuildingRef]) -> list[BuildingRef]:
+    """The buildings a row names: by code, else by name (narrowed by the compound column when
+    given), else by compound and building name written together ("翠苑一区1栋", "翠苑一区/1栋")."""
+    by_code = [b for b in buildings if b.code and b.code == text]
+    if by_code:
+        return by_code
+    wanted = _compact(text)
+    named = [b for b in buildings if _compact(b.name) == wanted]
+    if compound:
+        named = [b for b in named if _compact(b.container_name) == _compact(compound)]
+    if named:
+        return named
+    return [b for b in buildings if _compact(b.container_name + b.name) == wanted
+            and (not compound or _compact(b.container_name) == _compact(compound))]
+
+
+def _whole_number(text: str) -> int | None:
+    value = text.replace(",", "").replace("，", "").removesuffix("人").strip()
+    if _re.fullmatch(r"\d+(\.0+)?", value):
+        return int(float(value))
+    return None
+
+
+def validate_household_rows(
+    rows: _Sequence[tuple[int, _Mapping[str, str]]], buildings: _Sequence[BuildingRef],
+) -> tuple[list[HouseholdSpec], list[HouseholdRowError]]:
+    """Every row checked; the specs are to be written only when the error list is empty."""
+    specs: list[HouseholdSpec] = []
+    errors: list[HouseholdRowError] = []
+    seen: dict[tuple[int, str], int] = {}
+    for number, cells in rows:
+        row_errors: list[HouseholdRowError] = []
+        building_text, door = cells.get("building", ""), cells.get("door_number", "")
+        building: BuildingRef | None = None
+        if not building_text:
+            row_errors.append(HouseholdRowError(number, "building", "REQUIRED"))
+        else:
+            found = match_building(building_text, cells.get("compound", ""), buildings)
+            if not found:
+                row_errors.append(HouseholdRowError(number, "building", "BUILDING_NOT_FOUND", building_text))
+            elif len(found) > 1:
+                row_errors.append(HouseholdRowError(number, "building", "BUILDING_AMBIGUOUS", building_text))
+            else:
+                building = found[0]
+        if not door:
+            row_errors.append(HouseholdRowError(number, "door_number", "REQUIRED"))
+        elif len(door) > MAX_DOOR_NUMBER:
+            row_errors.append(HouseholdRowError(number, "door_number", "TOO_LONG", door))
+        elif building is not None:
+            key = (building.id, door)
+            if key in seen:
+                row_errors.append(HouseholdRowError(number, "door_number", "DUPLICATE_DOOR", door, seen[key]))
+            else:
+                seen[key] = number
+        name = cells.get("contact_name", "")
+        if len(name) > MAX_CONTACT_NAME:
+            row_errors.append(HouseholdRowError(number, "contact_name", "TOO_LONG", name))
+        phone = cells.get("contact_phone", "").replace(" ", "")
+        if phone and not _PHONE.match(phone):
+            row_errors.append(HouseholdRowError(number, "contact_phone", "PHONE_INVALID", cells.get("contact_phone", "")))
+        occupants_text = cells.get("occupants", "")
+        occupants = _whole_number(occupants_text) if occupants_text else None
+        if occupants_text and (occupants is None or occupants > MAX_OCCUPANTS):
+            row_errors.append(HouseholdRowError(number, "occupants", "OCCUPANTS_INVALID", occupants_text))
+        if row_errors:
+            errors.extend(row_errors)
+        elif building is not None:
+            specs.append(HouseholdSpec(number, building.id, door, name or None, phone or None, occupants))
+    return specs, errors

@@ -18,6 +18,7 @@ from models.people import Person
 from models.tree import Node
 from policy import parameters as params
 from policy.access import Capability, can_grant, can_issue_key, missing_capabilities, user_audit_paths
+from policy.duties import mask_household, mask_vulnerable
 from policy.kinds import PARTNER_ROLES, Role
 from policy.login import LoginLimits
 from policy.privacy import (
@@ -44,6 +45,8 @@ __all__ = [
 
 MIN_PASSWORD = 10
 AUDIT_LIMIT = 2000  # the newest entries an audit query pages through
+# duty records with personal data: their snapshots masked like the objects (policy/duties.py)
+DUTY_MASKS = {"Household": mask_household, "VulnerablePerson": mask_vulnerable}
 
 
 @dataclass(frozen=True)
@@ -326,6 +329,9 @@ async def shown_audit_entries(caller: Viewer, entries: Sequence[AuditEntry]) -> 
             unmasked = full[e.object_id] if e.object_id in full else person_access(caller.grants, e.path).full
             on = e.at.astimezone(SHANGHAI).date() if e.at else today()
             before, after = (mask_person(x, full=unmasked, on=on) if isinstance(x, dict) else x for x in (before, after))
+        elif e.object_type in DUTY_MASKS and not caller.can_pii(e.path):
+            mask = DUTY_MASKS[e.object_type]
+            before, after = (mask(x, full=False) if isinstance(x, dict) else x for x in (before, after))
         elif e.object_type in ("Application", "Objection") and not recruitment_details_visible(caller.grants, e.path):
             before, after = (hide_recruitment_details(e.object_type, x) if isinstance(x, dict) else x for x in (before, after))
         out.append(ShownAuditEntry(e, before, after))

@@ -224,11 +224,17 @@ def _empty() -> ImportFileError:
     return ImportFileError("EMPTY_FILE")
 
 
-def read_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
+def read_rows(
+    filename: str, content: bytes, *, synonyms: dict[str, str] | None = None,
+    required: tuple[str, ...] = REQUIRED_COLUMNS, columns: tuple[str, ...] = COLUMNS,
+) -> list[tuple[int, dict[str, str]]]:
     """Read an uploaded CSV / XLSX file into (row number, {column key: text}) rows.
 
-    Raises ``ImportFileError`` for anything that concerns the whole file.
+    Raises ``ImportFileError`` for anything that concerns the whole file. The tree import's
+    columns unless another import passes its own ``synonyms`` (header → key), ``required`` keys
+    and ``columns`` (every key a row gets).
     """
+    synonyms = HEADER_SYNONYMS if synonyms is None else synonyms
     base = re.split(r"[\\/]", filename)[-1]
     extension = base.rsplit(".", 1)[1].strip().lower() if "." in base else ""
     if extension not in ("csv", "xlsx", "xlsm"):
@@ -256,7 +262,7 @@ def read_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]
         normalised = _header_key(title)
         if normalised in IGNORED_HEADERS:
             continue
-        key = HEADER_SYNONYMS.get(normalised)
+        key = synonyms.get(normalised)
         if key is None:
             unknown.append(title)
         elif key in positions:
@@ -264,7 +270,7 @@ def read_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]
         else:
             positions[key] = index
 
-    missing = [key for key in REQUIRED_COLUMNS if key not in positions]
+    missing = [key for key in required if key not in positions]
     if missing:
         raise ImportFileError("MISSING_COLUMN", None, missing, missing=missing, unknown=unknown)
     if unknown:
@@ -276,7 +282,7 @@ def read_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]
     for number, cells in table:
         values = {
             key: cells[positions[key]] if key in positions and positions[key] < len(cells) else ""
-            for key in COLUMNS
+            for key in columns
         }
         if any(values.values()):  # a row with only a 序号 / 备注 counts as blank
             rows.append((number, values))
