@@ -131,22 +131,29 @@ async def escalate_overdue(caller: Viewer) -> int:
         up = passes_over(EscalationLevel(d["level"]), d["level_due_at"], at)
         if up is None:
             continue
-        async with unit_of_work(caller) as uow:
-            moved = await Incident.filter(id=d["id"], status=IncidentStatus.OPEN, level=d["level"],
-                                          level_due_at__lte=at).update(level=up)
-            if not moved:  # acknowledged, closed or passed by another run meanwhile
-                continue
-            stale = await IncidentStep.filter(incident_id=d["id"], level=d["level"], acknowledged_at__isnull=True,
-                                              passed_over_at__isnull=True).update(passed_over_at=at)
-            incident = await Incident.get(id=d["id"])
-            if not stale:
-                continue
-            await _reach(uow, incident, up, at)
-            await incident.save(update_fields=["level", "level_due_at"])
-            await uow.audit("incidentPassedOver", "Incident", incident.id, incident.path,
-                            {"level": d["level"]}, {"level": up.value, "level_due_at": incident.level_due_at})
+        try:
+            async with unit_of_work(caller) as uow:
+                moved = await Incident.filter(id=d["id"], status=IncidentStatus.OPEN, level=d["level"],
+                                              level_due_at__lte=at).update(level=up)
+                if not moved:  # acknowledged, closed or passed by another run meanwhile
+                    raise _Skip
+                stale = await IncidentStep.filter(incident_id=d["id"], level=d["level"], acknowledged_at__isnull=True,
+                                                  passed_over_at__isnull=True).update(passed_over_at=at)
+                if not stale:  # its step was settled already: leave the incident as it was (rolled back)
+                    raise _Skip
+                incident = await Incident.get(id=d["id"])
+                await _reach(uow, incident, up, at)
+                await incident.save(update_fields=["level", "level_due_at"])
+                await uow.audit("incidentPassedOver", "Incident", incident.id, incident.path,
+                                {"level": d["level"]}, {"level": up.value, "level_due_at": incident.level_due_at})
+        except _Skip:
+            continue
         passed += 1
     return passed
+
+
+class _Skip(Exception):
+    """Another run (or an acknowledgement) settled this incident first: nothing to pass."""
 
 
 # ---------------------------------------------------------------- reading

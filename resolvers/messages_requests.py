@@ -9,6 +9,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                   "satisfaction must be between {min} and {max}, got {value}"),
     "SATISFACTION_BEFORE_RESOLVED": ("诉求办结后才能登记满意度", "satisfaction is recorded only once the request is resolved"),
     "NOT_A_DISPUTE": ("只有矛盾纠纷才有调解结果", "only a dispute has a mediation outcome"),
+    "WORK_ORDER_UNKNOWN_BUILDING": ("找不到楼栋“{ref}”，或它不在本热线的受理范围内",
+                                    "building {ref!r} not found, or not within the area this key takes work orders for"),
     "TICKET_TAKEN": ("工单编号{ticket}已被使用", "ticket number {ticket} is already used"),
     "NOT_AT_LEVEL": ("该事件当前在{level}层级，您无权在该层级确认", "the incident is at level {level}, where you may not acknowledge it"),
     "ALREADY_ACKNOWLEDGED": ("该层级已确认", "this level has already acknowledged the incident"),

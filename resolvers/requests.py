@@ -220,11 +220,12 @@ class Intake:
     duplicate: bool  # the ticket was already stored: this is the work order it made
 
 
-async def _building_for_intake(caller: Viewer, building_id: int | None, building_code: str | None) -> Node:
+async def _building_for_intake(caller: Viewer, building_id: int | None, building_code: str | None,
+                               building_ref: str | None) -> Node:
     """The building a ticket names, by id or by code (unique per district); one outside the key's
     scope is answered exactly like one that does not exist."""
     field = ["input", "buildingId" if building_id is not None else "buildingCode"]
-    what = building_code if building_id is None else "楼栋"
+    ref = building_code if building_id is None else (building_ref or str(building_id))
     if building_id is None and not (building_code or "").strip():
         raise Problem("REQUIRED", ["input", "buildingId"], label="buildingId / buildingCode")
     node = None
@@ -239,7 +240,7 @@ async def _building_for_intake(caller: Viewer, building_id: int | None, building
         node = candidates[0] if len(candidates) == 1 else None
     if (node is None or node.kind not in PLACE_KINDS or node.closed_on is not None
             or not caller.can(Capability.WORK_ORDER_INTAKE, node.path) or not caller.can_read(node.path)):
-        raise Problem("NOT_FOUND", field, what=what)
+        raise Problem("NOT_FOUND", field, message="WORK_ORDER_UNKNOWN_BUILDING", ref=ref)
     return node
 
 
@@ -255,11 +256,12 @@ async def _existing(caller: Viewer, district_id: int, ticket: str) -> Intake | N
 async def intake_work_order(
     caller: Viewer, *, ticket_number: str, building_id: int | None = None, building_code: str | None = None,
     title: str, description: str = "", resident_name: str | None = None, resident_phone: str | None = None,
-    received_on: date | None = None,
+    received_on: date | None = None, building_ref: str | None = None,
 ) -> Intake:
     """Store a 12345 work order sent by the hotline, once: keyed on the hotline's ticket number
     (unique per district). A ticket sent again — one after the other, or many copies at once —
-    answers with the work order already stored and ``duplicate``."""
+    answers with the work order already stored and ``duplicate``. ``building_ref``: the building's
+    global ID as sent (named in the error when it is unknown or out of scope alike)."""
     caller.require_authenticated()
     if not caller.scope_paths(Capability.WORK_ORDER_INTAKE):
         raise Denied()
@@ -268,7 +270,7 @@ async def intake_work_order(
     district_id = 0
     try:
         async with unit_of_work(caller) as uow:
-            building = await _building_for_intake(caller, building_id, building_code)
+            building = await _building_for_intake(caller, building_id, building_code, building_ref)
             route = await routing(building)
             district_id = route.district_id
             if (found := await _existing(caller, district_id, ticket)) is not None:

@@ -324,11 +324,13 @@ class RequestMutation:
                 try:
                     building_id = decode(input.building_id, ["input", "buildingId"], PLACE_TYPES)
                 except Problem:
-                    raise Problem("NOT_FOUND", ["input", "buildingId"], what="楼栋") from None
+                    raise Problem("NOT_FOUND", ["input", "buildingId"], message="WORK_ORDER_UNKNOWN_BUILDING",
+                                  ref=input.building_id) from None
             done = await ops.intake_work_order(
                 info.context.viewer, ticket_number=input.ticket_number, building_id=building_id,
                 building_code=input.building_code, title=input.title, description=input.description,
-                resident_name=input.resident_name, resident_phone=input.resident_phone, received_on=input.received_on)
+                resident_name=input.resident_name, resident_phone=input.resident_phone, received_on=input.received_on,
+                building_ref=input.building_id)
         except (Problem, Problems) as exc:
             return HotlineWorkOrderPayload(errors=_errors(info, exc))
         return HotlineWorkOrderPayload(work_order=ResidentRequest.of(info, done.work_order), duplicate=done.duplicate)

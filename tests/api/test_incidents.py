@@ -8,6 +8,9 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 from models.parameters import PolicyParameter
+from models.recruitment import BuildingHead
+from models.tree import Node
+from models.workstations import Workstation
 from models.requests import Incident, IncidentStep
 from policy.kinds import NodeKind
 from resolvers import clock
@@ -58,6 +61,10 @@ async def test_the_report_climbs_level_by_level_each_acknowledging_at_its_own_le
     w, u = await _world_with_heads(api)
     inc = await _report(u["louzhang"], w)
     assert (inc["level"], inc["status"], inc["overdue"], inc["building"]["name"]) == ("STATION", "OPEN", False, "1栋")
+    stored = await Incident.get(id=await _pk(inc["id"]))
+    head_term = await BuildingHead.get(service_area_id=(await Node.get(id=w.buildings_a[0].id)).service_area_id)
+    ws = await Workstation.get(compound_id=w.compound_a.id)
+    assert (stored.term_id, stored.workstation_id, stored.recorded_by) == (head_term.id, ws.id, "louzhang")
     [step] = inc["steps"]
     assert step["levelNode"] is None  # a building head reads their buildings, not the compound
     seen = (await u["zhanzhang"].gql("query($id: ID!){ node(id: $id){ ... on Incident { steps { levelNode { name } } } } }",
