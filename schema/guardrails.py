@@ -153,6 +153,13 @@ LIST_BOUNDS: dict[str, int] = {
     "expectedAttendees": 50,
     "concerns": 50,
     "absenceActions": 20,
+    # duties (schema/duties.py) and incidents (schema/requests.py)
+    "findings": 20,  # per inspection
+    "followUps": 50,  # per finding
+    "help": 100,  # help given to one person on the register (about one a month)
+    "steps": 4,  # one per level: station, community, subdistrict, new town
+    "households": 2000,  # households created by one generate or import (a building's, a register's)
+    "visits": 200,  # one batch of visits (householdVisitsRecord takes at most 200)
 }
 DEFAULT_LIST_BOUND = 100
 MAX_IDS = 100
