@@ -348,3 +348,109 @@ def validate_household_rows(
         elif building is not None:
             specs.append(HouseholdSpec(number, building.id, door, name or None, phone or None, occupants))
     return specs, errors
+
+
+# ---------------------------------------------------------------- monthly duty figures of a term
+# Decisions for the figures (dutyFigures), in addition to those of the module docstring:
+# - The month is given as "YYYY-MM" (``parse_month``).
+# - Households of an area: the Household records of the buildings now in the service area
+#   (Node.service_area_id) not closed by the end of the month (closed_on NULL or after it).
+# - Households visited: of those, the ones the head (HouseholdVisit.term_id = the term) visited
+#   at least once on a day of the month the term covers.
+# - Meetings held: the building heads' meetings of the compound's workstation whose attendance was
+#   recorded (attendance_recorded_at set: a planned meeting nobody recorded was not held), dated
+#   (held_on) on a day of the month the term covers; attended: those where the head's attendance
+#   is PRESENT.
+# - Requests (channel RESIDENT or BUILDING_HEAD) and work orders (channel HOTLINE) handled:
+#   RESOLVED, resolved_on on a day of the month the term covers, and either recorded as handled by
+#   the term (handled_by_term_id), or recorded without a handling term and routed to the term's
+#   service area (service_area_id): the area's head on the day it was resolved handled it. A
+#   request recorded as handled by another term never counts for this one.
+# - Satisfaction: the residents' marks (1-5) on those requests and work orders.
+# - The compound total adds the heads' figures, except the households and the households visited,
+#   which count each household once (an area whose head changed in the month has two heads).
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """"2026-03" → (2026, 3); ValueError for anything else."""
+    import re
+
+    m = re.fullmatch(r"([0-9]{4})-([0-9]{2})", text.strip() if isinstance(text, str) else "")
+    if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
+        raise ValueError(f"not a month: {text!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def month_span(year: int, month: int) -> tuple[date, date]:
+    """The days whose records can count for the month: from its first day to the Sunday of its
+    last week (a week starting on the 30th runs into the next month and belongs to this one)."""
+    first, last = month_bounds(year, month)
+    weeks = weeks_of_month(year, month)
+    return first, max(last, weeks[-1] + timedelta(days=6)) if weeks else last
+
+
+@dataclass(frozen=True)
+class HandledRequest:
+    """A resolved request or work order, as the figures need it."""
+
+    channel: str  # policy.requests.RequestChannel value
+    resolved_on: date
+    handled_by_term_id: int | None
+    service_area_id: int | None
+    satisfaction: int | None
+
+
+def request_counts_for(r: HandledRequest, term_id: int, service_area_id: int, served: tuple[date, date]) -> bool:
+    """Whether a resolved request counts for the term (see the decisions above)."""
+    if not served[0] <= r.resolved_on <= served[1]:
+        return False
+    if r.handled_by_term_id is not None:
+        return r.handled_by_term_id == term_id
+    return r.service_area_id == service_area_id
+
+
+def term_figures(
+    *, term_id: int, service_area_id: int, starts_on: date, ended_on: date | None, year: int, month: int,
+    inspection_dates: list[date], households: set[int], visits: list[tuple[int, date]],
+    meetings: list[tuple[int, date]], attended: set[int], requests: list[HandledRequest],
+) -> tuple[DutyFigures, set[int]]:
+    """A term's figures for the month, and the households it visited: ``inspection_dates`` and
+    ``visits`` (household id, date) are the term's own records, ``households`` the open
+    households of its area, ``meetings`` (id, held_on) the workstation's building heads'
+    meetings held, ``attended`` the meetings where the head was PRESENT, ``requests`` the
+    resolved requests that may count."""
+    served = served_interval(starts_on, ended_on, year, month)
+    if served is None:
+        return ZERO, set()
+    weeks = weeks_served(starts_on, ended_on, year, month)
+    weeks_inspected, inspections = inspection_figures(weeks, inspection_dates)
+    visited = {h for h, d in visits if h in households and served[0] <= d <= served[1]}
+    held = {m for m, d in meetings if served[0] <= d <= served[1]}
+    mine = [r for r in requests if request_counts_for(r, term_id, service_area_id, served)]
+    marks = [r.satisfaction for r in mine if r.satisfaction is not None]
+    return DutyFigures(
+        weeks_served=len(weeks), weeks_inspected=weeks_inspected, inspections=inspections,
+        households=len(households), households_visited=len(visited),
+        meetings_held=len(held), meetings_attended=len(held & attended),
+        requests_handled=sum(1 for r in mine if r.channel != "HOTLINE"),
+        work_orders_handled=sum(1 for r in mine if r.channel == "HOTLINE"),
+        satisfaction_marks=len(marks), satisfaction_total=sum(marks),
+    ), visited
+
+
+# ---------------------------------------------------------------- the public notice boards
+# What a board shows of the people on it (docs/policy.md §4 "Notice boards", §6): fixed texts.
+STATION_HEAD_DUTIES = (
+    "负责工作站日常运行",
+    "主持工作站例会和楼栋长例会",
+    "向社区居委会报告工作",
+    "管理和考核楼栋长，定期报告其履职情况",
+)
+BUILDING_HEAD_DUTIES = (
+    "每周至少巡查一次楼栋（环境卫生、安全隐患，督促居民遵守规约、物业履职）",
+    "每月至少走访一次服务范围内每户居民，更新住户信息表",
+    "协助收集居民诉求、宣传政策",
+    "协助做好平安法治工作：调解家庭和邻里纠纷，服务特殊群体，发现不稳定苗头和突发事件第一时间报告",
+    "协助做好困难群体帮扶：低保户、残疾人、独居老人、困境儿童",
+    "协助做好其他重点工作（文明城市创建、大走访等）",
+)

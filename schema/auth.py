@@ -15,7 +15,10 @@ from strawberry.extensions import SchemaExtension
 
 from resolvers.errors import Unauthenticated
 
-PUBLIC_ROOT_FIELDS = frozenset({"sessionCreate", "viewer", "__typename", "__schema", "__type"})
+#: the public notice boards (docs/policy.md §4, §13): read without login, under a tighter cost
+#: limit for anonymous callers (schema.guardrails.public_cost_limit)
+PUBLIC_BOARD_FIELDS = frozenset({"workstationBoard", "buildingBoard"})
+PUBLIC_ROOT_FIELDS = frozenset({"sessionCreate", "viewer", "__typename", "__schema", "__type"}) | PUBLIC_BOARD_FIELDS
 
 
 def _root_fields(selection_set: SelectionSetNode, fragments: dict, seen: set[str]) -> Iterator[FieldNode]:

@@ -78,6 +78,8 @@ __all__ = [
     "depth_limit_rule",
     "query_cost",
     "query_stats",
+    "public_cost_limit",
+    "PUBLIC_MAX_COST",
 ]
 
 #: Connections never return more than this many items per page (``first``/``last``
@@ -437,6 +439,62 @@ def alias_limit_rule(max_aliases: int) -> type[AliasLimitRule]:
 
 
 # ---------------------------------------------------------------------------
+# the public notice boards: a tighter cost limit for anonymous callers
+# ---------------------------------------------------------------------------
+
+#: What an anonymous operation reading the public boards may cost (a board costs ~800).
+PUBLIC_MAX_COST = 2_000
+
+
+@cache
+def public_cost_limit(max_cost: int, root_fields: frozenset[str]) -> type[SchemaExtension]:
+    """An extension refusing, with the same QUERY_TOO_COSTLY error as :class:`CostLimitRule`, an
+    operation of an anonymous caller (``context.viewer`` not authenticated) that reads any of
+    ``root_fields`` and costs more than ``max_cost``. It runs at execution, where the caller is
+    known (validation results are cached per document for every caller); an anonymous operation
+    reaching for anything but the public fields is refused earlier (schema.auth)."""
+
+    class PublicCostLimit(SchemaExtension):
+        def on_execute(self) -> Iterator[None]:
+            ec = self.execution_context
+            viewer = getattr(ec.context, "viewer", None)
+            document = ec.graphql_document
+            if viewer is not None and not viewer.authenticated and document is not None and not ec.result:
+                from graphql import ExecutionResult
+                from graphql.utilities import get_operation_ast
+
+                operation = get_operation_ast(document, ec.operation_name)
+                fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+                if operation is not None and _reads_any(operation.selection_set, fragments, root_fields):
+                    schema = ec.schema._schema  # type: ignore[attr-defined]
+                    cost = query_stats(operation.selection_set, fragments.get, schema=schema,
+                                       root_type=schema.get_root_type(operation.operation)).cost
+                    if cost > max_cost:
+                        ec.result = ExecutionResult(data=None, errors=[GraphQLError(
+                            f"query cost {cost} exceeds the limit {max_cost}",
+                            extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "limit": max_cost})])
+            yield
+
+    return PublicCostLimit
+
+
+def _reads_any(selection_set: SelectionSetNode, fragments: dict, names: frozenset[str]) -> bool:
+    """Whether a root selection set reads any of ``names`` (through fragments too)."""
+    stack, seen = [selection_set], set()
+    while stack:
+        for sel in stack.pop().selections:
+            if isinstance(sel, FieldNode):
+                if sel.name.value in names:
+                    return True
+            elif isinstance(sel, InlineFragmentNode):
+                stack.append(sel.selection_set)
+            elif isinstance(sel, FragmentSpreadNode) and sel.name.value not in seen and sel.name.value in fragments:
+                seen.add(sel.name.value)
+                stack.append(fragments[sel.name.value].selection_set)
+    return False
+
+
+# ---------------------------------------------------------------------------
 # hiding "Did you mean ...?" suggestions (production)
 # ---------------------------------------------------------------------------
 
@@ -500,11 +558,15 @@ def build_extensions(
     max_tokens: int = 4000,
     max_cost: int = 50000,
     list_bounds: bool = False,
+    public_max_cost: int = PUBLIC_MAX_COST,
+    public_root_fields: frozenset[str] | None = None,
 ) -> list:
     """Extensions (classes / factories) for ``strawberry.Schema(extensions=...)``.
 
     Always: MaxTokensLimiter, ParserCache, ValidationCache, and the depth, alias
-    and cost rules (through AddValidationRules).  Production also: introspection
+    and cost rules (through AddValidationRules); the tighter cost limit of anonymous
+    operations reading the public boards (``public_root_fields``, by default
+    schema.auth.PUBLIC_BOARD_FIELDS).  Production also: introspection
     disabled (``__schema``/``__type``; ``__typename`` stays allowed) and no
     "Did you mean ...?" suggestions in error messages.
     """
@@ -524,6 +586,12 @@ def build_extensions(
         partial(GuardrailRules, rules),
         partial(validation_cache, maxsize=CACHE_SIZE),
     ]
+    if public_root_fields is None:
+        from schema.auth import PUBLIC_BOARD_FIELDS
+
+        public_root_fields = PUBLIC_BOARD_FIELDS
+    if public_root_fields:
+        extensions.append(public_cost_limit(public_max_cost, frozenset(public_root_fields)))
     if production:
         extensions.append(StripSuggestions)
     return extensions
