@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from models.audit import AuditEntry
 from models.meetings import AbsenceAction, Attendance, Concern, Meeting
@@ -181,10 +182,10 @@ async def expected_attendees(meeting: Meeting) -> list[Expected]:
     building head attends as the head of their term)."""
     on = meeting.held_on
     out: dict[int, Expected] = {}
-    heads = await (BuildingHead.filter(path=meeting.path, starts_on__lte=on)
-                   .filter(ended_on__isnull=True).order_by("-id").values("id", "person_id"))
-    heads += await (BuildingHead.filter(path=meeting.path, starts_on__lte=on, ended_on__gte=on)
-                    .order_by("-id").values("id", "person_id"))
+    # one statement, so one snapshot: a term ended or reinstated by a concurrent correction is
+    # seen either before or after, never missed by both halves of the condition
+    heads = await (BuildingHead.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on), path=meeting.path,
+                                       starts_on__lte=on).order_by("-id").values("id", "person_id"))
     for h in sorted(heads, key=lambda h: -h["id"]):  # the lowest term id wins for a person with two
         out[h["person_id"]] = Expected(h["person_id"], AttendeeRole.BUILDING_HEAD, h["id"])
     appointments = await (StationHeadAppointment.filter(workstation_id=meeting.workstation_id, appointed_on__lte=on)

@@ -162,6 +162,12 @@ LIST_BOUNDS: dict[str, int] = {
     "steps": 4,  # one per level: station, community, subdistrict, new town
     "households": 2000,  # households created by one generate or import (a building's, a register's)
     "visits": 200,  # one batch of visits (householdVisitsRecord takes at most 200)
+    # the read side (schema/ledger.py): one compound's heads, one week's meetings, what is open
+    "heads": 50,
+    "buildingHeads": 50,
+    "meetings": 7,
+    "openConcerns": 100,
+    "openIncidents": 50,
 }
 DEFAULT_LIST_BOUND = 100
 MAX_IDS = 100
