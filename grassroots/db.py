@@ -23,6 +23,7 @@ MODEL_MODULES = [
     "models.meetings",
     "models.duties",
     "models.requests",
+    "models.money",
 ]
 
 

@@ -99,6 +99,8 @@ _DEFS: tuple[ParameterDef, ...] = (
     # §10 insurance
     _int("insurance_after_months", "3", "months", "上岗后保险核查月数",
          "Months after the start date when insurance eligibility is checked", 1, 24),
+    _money("insurance_premium", "100.00", "CNY/year", "人身意外保险年保费",
+           "Yearly premium of a building head's accident insurance (for budgets)", "100000.00"),
     # §8 excellence
     _int("excellent_per_compound_small", "1", "heads", "小规模小区优秀名额",
          "Excellent building heads per compound with few active heads", 0, 100),

@@ -258,10 +258,15 @@ from resolvers.messages_boards import MESSAGES as _BOARDS  # noqa: E402
 from resolvers.messages_duties import MESSAGES as _DUTIES  # noqa: E402
 from resolvers.messages_meetings import MESSAGES as _MEETINGS  # noqa: E402
 from resolvers.messages_requests import MESSAGES as _REQUESTS  # noqa: E402
+# the background work (docs/policy.md §8–§10)
+from resolvers.messages_assessment import MESSAGES as _ASSESSMENT  # noqa: E402
+from resolvers.messages_insurance import MESSAGES as _INSURANCE  # noqa: E402
+from resolvers.messages_payroll import MESSAGES as _PAYROLL  # noqa: E402
+from resolvers.messages_runs import MESSAGES as _RUNS  # noqa: E402
 
 CATALOG: dict[str, tuple[str, str]] = {
     **_SHARED, **_GRAPHQL, **_TREE, **_PEOPLE, **_WORKSTATIONS, **_ACCESS, **_CALENDAR, **_RECRUITMENT, **_JOBS,
-    **_MEETINGS, **_DUTIES, **_REQUESTS, **_BOARDS,
+    **_MEETINGS, **_DUTIES, **_REQUESTS, **_BOARDS, **_RUNS, **_PAYROLL, **_ASSESSMENT, **_INSURANCE,
 }
 
 

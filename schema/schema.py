@@ -21,7 +21,13 @@ from schema.meetings import MeetingMutation, MeetingQuery
 from schema.duties import DutyMutation, DutyQuery
 from schema.requests import RequestMutation, RequestQuery
 from schema.ledger import LedgerMutation, LedgerQuery
-from schema import duties, ledger, meetings, people, recruitment, requests, tree, workstations
+from schema.runs import RunMutation, RunQuery
+from schema.payroll import PayrollMutation, PayrollQuery
+from schema.assessment import AssessmentMutation, AssessmentQuery
+from schema.insurance import InsuranceMutation, InsuranceQuery
+from schema import (
+    assessment, duties, insurance, ledger, meetings, payroll, people, recruitment, requests, runs, tree, workstations,
+)
 from schema.auth import RequireCredentials
 from schema.common import Node
 from schema.execution import FastExecutionContext
@@ -30,7 +36,7 @@ from schema.guardrails import build_extensions
 
 @strawberry.type
 class Query(TreeQuery, PeopleQuery, WorkstationQuery, AccessQuery, CalendarQuery, RecruitmentQuery,
-            MeetingQuery, DutyQuery, RequestQuery, LedgerQuery):
+            MeetingQuery, DutyQuery, RequestQuery, LedgerQuery, RunQuery, PayrollQuery, AssessmentQuery, InsuranceQuery):
     @strawberry.field(description="Any object by its global ID; null when missing or outside your scope.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(info, id)
@@ -46,7 +52,8 @@ class Query(TreeQuery, PeopleQuery, WorkstationQuery, AccessQuery, CalendarQuery
 
 @strawberry.type
 class Mutation(TreeMutation, PeopleMutation, WorkstationMutation, AccessMutation, CalendarMutation, RecruitmentMutation,
-               MeetingMutation, DutyMutation, RequestMutation, LedgerMutation):
+               MeetingMutation, DutyMutation, RequestMutation, LedgerMutation, RunMutation, PayrollMutation,
+               AssessmentMutation, InsuranceMutation):
     pass
 
 
@@ -56,6 +63,7 @@ CONCRETE_TYPES = [
     workstations.Workstation, workstations.StationHeadAppointment, workstations.WorkstationPlan,
     workstations.WorkstationCampaign, recruitment.RecruitmentCampaign, recruitment.Application, recruitment.Objection,
     *meetings.TYPES, *duties.TYPES, *requests.TYPES, *ledger.TYPES,
+    *runs.TYPES, *payroll.TYPES, *assessment.TYPES, *insurance.TYPES,
 ]
 
 

@@ -42,6 +42,7 @@ EXPECTED_DEFAULTS = {
     "ack_minutes_community": 60,
     "ack_minutes_subdistrict": 120,
     "ack_minutes_new_town": 240,
+    "insurance_premium": Decimal("100.00"),
     "insurance_after_months": 3,
     "excellent_per_compound_small": 1,
     "excellent_per_compound_large": 2,

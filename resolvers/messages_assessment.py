@@ -1,0 +1,5 @@
+"""Message catalogue of the assessment domain (merged into resolvers/messages.py CATALOG): code → (zh, en)."""
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+}
