@@ -40,6 +40,9 @@ class Capability(str, Enum):
     INCIDENT_ACK = "INCIDENT_ACK"  # acknowledge an incident at one's level
     WORK_ORDER_INTAKE = "WORK_ORDER_INTAKE"  # the 12345 hotline sends its work orders in
     RESIDENT_READ = "RESIDENT_READ"  # the people living in those buildings (a building head's area), masked
+    ASSESSMENT_CONFIRM = "ASSESSMENT_CONFIRM"  # performance notes, freezing a month, probation, confirming grades and excellence
+    ASSESSMENT_SIGN_POLICE = "ASSESSMENT_SIGN_POLICE"  # the community police officer signs annual assessments and excellence
+    ASSESSMENT_SIGN_UNITS = "ASSESSMENT_SIGN_UNITS"  # the units (the subdistrict's competent section) sign annual assessments
 
 
 C = Capability
@@ -60,12 +63,14 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.PLAN_APPROVE, C.STATION_HEAD_APPOINT, C.BUILDING_HEAD_RECORD, C.PARAMETER_WRITE,
             C.RECRUITMENT, C.HEAD_FILING, C.PERSON_CONTACT, C.MEETING_WRITE, C.DUTY_RECORD, C.HOUSEHOLD_WRITE,
             C.REQUEST_HANDLE, C.INCIDENT_ACK, C.WORK_ORDER_INTAKE,
+            C.ASSESSMENT_CONFIRM, C.ASSESSMENT_SIGN_UNITS,
         }
     ),
     Role.COMMUNITY_STAFF: frozenset(
         {C.READ, C.TREE_WRITE, C.PERSON_WRITE, C.PERSON_PII, C.WORKSTATION_WRITE, C.BUILDING_HEAD_RECORD, C.RECRUITMENT,
          C.PERSON_CONTACT, C.MEETING_WRITE, C.DUTY_RECORD, C.HOUSEHOLD_WRITE, C.REQUEST_HANDLE, C.INCIDENT_ACK,
-         C.WORK_ORDER_INTAKE}
+         C.WORK_ORDER_INTAKE,
+         C.ASSESSMENT_CONFIRM}
     ),
     # a station head works their compound: meetings, attendance, requests, the first level of
     # an incident; sees their building heads' phones but no ID numbers
@@ -74,7 +79,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     ),
     # a building head works the buildings of their service area (the grant follows the term)
     Role.BUILDING_HEAD: frozenset({C.READ, C.DUTY_RECORD, C.REQUEST_HANDLE, C.RESIDENT_READ}),
-    Role.COMMUNITY_POLICE: frozenset({C.READ, C.PERSON_PII, C.POLICE_OPINION}),
+    Role.COMMUNITY_POLICE: frozenset({C.READ, C.PERSON_PII, C.POLICE_OPINION,
+                                      C.ASSESSMENT_SIGN_POLICE}),
     Role.HOTLINE: frozenset({C.READ, C.WORK_ORDER_INTAKE}),
     Role.FINANCE: frozenset({C.READ}),
     Role.INSURER: frozenset({C.READ, C.PERSON_PII}),
