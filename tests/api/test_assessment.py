@@ -110,7 +110,7 @@ async def test_a_month_not_over_is_not_frozen(api):
 
 async def _heads(w, n: int, compound=None, seq0: int = 400):
     compound = compound or w.compound_a
-    area = await ServiceArea.get_or_none(container_id=compound.id)
+    area = await ServiceArea.filter(container_id=compound.id).order_by("id").first()
     if area is None:
         area = await make_area(compound, f"{compound.name}片区",
                                w.buildings_a if compound.id == w.compound_a.id else [w.building_b])
@@ -218,3 +218,16 @@ async def test_annual_proposal_confirm_sign_off_and_unqualified_ends_the_service
     other = await api.as_user("jinhua", PASSWORD)
     assert (await other.raw(CONFIRM, {"i": {"id": by_term[tid(none)]["id"], "grade": "QUALIFIED"}}))["errors"][0][
         "extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_monthly_job_takes_a_fixed_number_of_statements_per_compound(api, sql_counter):
+    w = await build_world()
+    await _march(w)
+    sql_counter.count = 0
+    assert (await ops.compute_performance_records(SYSTEM, month=MARCH))["created"] == 3
+    three = sql_counter.count
+    await PerformanceRecord.all().delete()
+    await _heads(w, 6, seq0=700)  # six more heads in the same compound
+    sql_counter.count = 0
+    assert (await ops.compute_performance_records(SYSTEM, month=MARCH))["created"] == 9
+    assert sql_counter.count == three
