@@ -82,7 +82,7 @@ def _enqueuer(info: Info):
         return None
 
     async def enqueue(run_id: int, attempt: int) -> None:
-        await pool.enqueue_job("run_started_job", run_id, attempt, _job_id=f"run:{run_id}:{attempt}")
+        await pool.enqueue_job("run_started_job", run_id, attempt, _job_id=f"{pool.default_queue_name}:run:{run_id}:{attempt}")
 
     return enqueue
 

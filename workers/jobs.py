@@ -65,8 +65,10 @@ async def run_due_jobs(ctx: dict[str, Any]) -> dict[str, int]:
     if os.environ.get("GRASSROOTS_SCHEDULER", "1") == "0":
         return {"queued": 0}
     queued = 0
+    pool = ctx["redis"]
+    prefix = getattr(pool, "default_queue_name", "arq")  # the deployment's queue: its ids are its own
     for job, period in await runs.due_runs(clock.today()):
-        if await ctx["redis"].enqueue_job("run_period_job", job, period, _job_id=f"run:{job}:{period}") is not None:
+        if await pool.enqueue_job("run_period_job", job, period, _job_id=f"{prefix}:run:{job}:{period}") is not None:
             queued += 1
     return {"queued": queued}
 
