@@ -43,6 +43,7 @@ class Capability(str, Enum):
     ASSESSMENT_CONFIRM = "ASSESSMENT_CONFIRM"  # performance notes, freezing a month, probation, confirming grades and excellence
     ASSESSMENT_SIGN_POLICE = "ASSESSMENT_SIGN_POLICE"  # the community police officer signs annual assessments and excellence
     ASSESSMENT_SIGN_UNITS = "ASSESSMENT_SIGN_UNITS"  # the units (the subdistrict's competent section) sign annual assessments
+    JOB_RUN = "JOB_RUN"  # start a scheduled job's run for a period by hand; read the runs (system-wide jobs)
 
 
 C = Capability
@@ -64,6 +65,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.RECRUITMENT, C.HEAD_FILING, C.PERSON_CONTACT, C.MEETING_WRITE, C.DUTY_RECORD, C.HOUSEHOLD_WRITE,
             C.REQUEST_HANDLE, C.INCIDENT_ACK, C.WORK_ORDER_INTAKE,
             C.ASSESSMENT_CONFIRM, C.ASSESSMENT_SIGN_UNITS,
+            C.JOB_RUN,
         }
     ),
     Role.COMMUNITY_STAFF: frozenset(

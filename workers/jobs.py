@@ -49,3 +49,42 @@ async def escalate_incidents(ctx: dict[str, Any]) -> dict[str, int]:
     from resolvers.viewer import SYSTEM
 
     return {"escalated": await escalate_overdue(SYSTEM)}
+
+
+async def run_due_jobs(ctx: dict[str, Any]) -> dict[str, int]:
+    """Every five minutes: ask the database which (job, period) runs are due and not done
+    (policy/periods.py: today for the daily jobs, the month or year just ended for the others, a
+    few earlier ones if not SUCCEEDED) and queue each once (the queue id is the run's, so a tick
+    while it is queued or running adds nothing). Nothing is remembered in Redis: a queue lost with
+    Redis is found again from the database on the next tick. GRASSROOTS_SCHEDULER=0 turns the
+    tick off (the jobs can still be started by hand)."""
+    import os
+
+    from resolvers import clock, runs
+
+    if os.environ.get("GRASSROOTS_SCHEDULER", "1") == "0":
+        return {"queued": 0}
+    queued = 0
+    pool = ctx["redis"]
+    prefix = getattr(pool, "default_queue_name", "arq")  # the deployment's queue: its ids are its own
+    for job, period in await runs.due_runs(clock.today()):
+        if await pool.enqueue_job("run_period_job", job, period, _job_id=f"{prefix}:run:{job}:{period}") is not None:
+            queued += 1
+    return {"queued": queued}
+
+
+async def run_period_job(ctx: dict[str, Any], job: str, period: str) -> dict[str, Any]:
+    """Run ``job`` for ``period`` unless another worker does (resolvers/runs.py claims the run row)."""
+    from resolvers import runs
+    from resolvers.viewer import SYSTEM
+
+    row = await runs.run_job(SYSTEM, job, period)
+    return {"run": row.id, "status": row.status.value, "attempt": row.attempt, "counts": row.counts}
+
+
+async def run_started_job(ctx: dict[str, Any], run_id: int, attempt: int) -> dict[str, Any]:
+    """An officer's started run (claimed already by ``jobRunStart``): executed if still theirs."""
+    from resolvers import runs
+
+    row = await runs.run_claimed(run_id, attempt)
+    return {"run": run_id, "status": row.status.value if row else "TAKEN_OVER"}

@@ -5,7 +5,7 @@ import os
 from typing import Any
 
 import orjson
-from arq import cron
+from arq import cron, func
 
 from workers import jobs
 
@@ -28,13 +28,23 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 
 class WorkerSettings:
+    # the period jobs (resolvers/runs.py JOBS) run through run_period_job, recorded in job_run; the
+    # older functions stay callable by name (a direct, unrecorded run of the same operation)
     functions = [jobs.ping, jobs.workstation_deadline_check, jobs.end_due_terms, jobs.schedule_meetings,
-                 jobs.escalate_incidents]
+                 jobs.escalate_incidents, jobs.run_due_jobs,
+                 # no result kept: the run's record is its job_run row, and the queue id (the run's)
+                 # is free again for the next tick as soon as it ends; long runs (a district's payroll)
+                 # get an hour
+                 func(jobs.run_period_job, keep_result=0, timeout=3600, max_tries=1),
+                 func(jobs.run_started_job, keep_result=0, timeout=3600, max_tries=1)]
     cron_jobs = [
-        cron(jobs.schedule_meetings, hour={0, 6}, minute={5}, unique=True),
-        cron(jobs.escalate_incidents, unique=True),  # every minute
-        cron(jobs.workstation_deadline_check, hour={1}, minute={0}, unique=True),
-        cron(jobs.end_due_terms, hour={0}, minute={30}, unique=True),
+        # the scheduler: what is due comes from the database, so one tick lost (Redis restarting,
+        # every worker down) is made up by the next; unique: one tick per five minutes, whatever
+        # the number of workers
+        cron(jobs.run_due_jobs, minute=set(range(0, 60, 5)), unique=True),
+        # incidents cannot wait for the daily run: passed up every minute (unrecorded; the day's
+        # run of escalate_incidents is recorded)
+        cron(jobs.escalate_incidents, unique=True),
     ]
     job_serializer = staticmethod(_dumps)
     job_deserializer = staticmethod(orjson.loads)
