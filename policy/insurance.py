@@ -78,13 +78,13 @@ def purchase_problems(*, outcome: InsuranceOutcome | None, cover_from: date, cov
     if outcome != InsuranceOutcome.ELIGIBLE:
         found.append(("NOT_ELIGIBLE_FOR_INSURANCE", "termId"))
     if not insurer.strip():
-        found.append(("REQUIRED", "insurer"))
+        found.append(("INSURER_REQUIRED", "insurer"))
     if not policy_number.strip():
-        found.append(("REQUIRED", "policyNumber"))
+        found.append(("POLICY_NUMBER_REQUIRED", "policyNumber"))
     if cover_to <= cover_from:
-        found.append(("INVALID_DATE_ORDER", "coverTo"))
+        found.append(("COVER_DATES_ORDER", "coverTo"))
     if not premium.is_finite() or premium < 0:
-        found.append(("NEGATIVE_AMOUNT", "premium"))
+        found.append(("PREMIUM_NEGATIVE", "premium"))
     elif premium != premium.quantize(Decimal("0.01")):
-        found.append(("TOO_MANY_DECIMALS", "premium"))
+        found.append(("MONEY_DECIMALS", "premium"))
     return found

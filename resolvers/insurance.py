@@ -148,7 +148,7 @@ async def record_purchase(caller: Viewer, *, term_id: int, insurer: str, policy_
         if await InsurancePurchase.filter(term_id=term.id).exists():
             found.insert(0, ("INSURANCE_ALREADY_PURCHASED", "termId"))
         if found:
-            raise Problems([Problem(code, ["input", f], label=f) for code, f in found])
+            raise Problems([Problem(code, ["input", f]) for code, f in found])
         p = await InsurancePurchase.create(term_id=term.id, path=term.path, insurer=insurer.strip(),
                                            policy_number=policy_number.strip(), cover_from=cover_from,
                                            cover_to=cover_to, premium=premium, recorded_by=caller.label)
