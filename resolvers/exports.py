@@ -63,6 +63,7 @@ class ExportLine:
 class CommunityTotal:
     community_id: int
     community: str
+    community_kind: str | None = None
     lines: list[ExportLine] = field(default_factory=list)
 
     @property
@@ -104,7 +105,7 @@ class ExportFile:
 
 
 _LINES_SQL = (
-    "SELECT l.community_id, c.name AS community, c.path AS community_path, l.path, l.kind, l.days, l.amount, l.note, "
+    "SELECT l.community_id, c.name AS community, c.kind AS community_kind, l.path, l.kind, l.days, l.amount, l.note, "
     "p.name FROM payroll_line l LEFT JOIN node c ON c.id = l.community_id LEFT JOIN person p ON p.id = l.person_id "
     "WHERE l.payroll_id = $1 ORDER BY c.path, l.community_id, l.kind, p.name, l.id"
 )
@@ -124,7 +125,8 @@ async def payroll_export(caller: Viewer, payroll_id: int) -> PayrollExport:
         name = r["name"] or ""
         line = ExportLine(r["community_id"], r["community"] or str(r["community_id"]), name if shown else mask_name(name),
                           r["kind"], int(r["days"] or 0), Decimal(str(r["amount"])).quantize(FEN), r["note"] or "")
-        group = by_community.setdefault(line.community_id, CommunityTotal(line.community_id, line.community))
+        group = by_community.setdefault(line.community_id, CommunityTotal(line.community_id, line.community,
+                                                                                  r["community_kind"]))
         group.lines.append(line)
     status = getattr(payroll.status, "value", payroll.status)
     return PayrollExport(payroll.id, sub.name, sql.as_date(payroll.month).strftime("%Y-%m"), status,

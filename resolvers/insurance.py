@@ -176,12 +176,13 @@ class InsuranceRow:
     checked_at: datetime | None
     community_id: int | None
     community_name: str | None
+    community_kind: str | None
     purchase: InsurancePurchase | None = None
 
 
 _LIST_SQL = (
     "SELECT ic.id, ic.term_id, ic.path, ic.due_on, ic.outcome, ic.checked_at, bh.starts_on, bh.person_id, "
-    "p.name, p.id_number, c.id AS community_id, c.name AS community_name "
+    "p.name, p.id_number, c.id AS community_id, c.name AS community_name, c.kind AS community_kind "
     "FROM insurance_check ic JOIN building_head bh ON bh.id = ic.term_id JOIN person p ON p.id = bh.person_id "
     "LEFT JOIN insurance_purchase ip ON ip.term_id = ic.term_id "
     + _COMMUNITY_JOIN.format(path="ic.path") + " "
@@ -197,7 +198,7 @@ def _row(caller: Viewer, r, purchase: InsurancePurchase | None = None) -> Insura
         starts_on=sql.as_date(r["starts_on"]), due_on=sql.as_date(r["due_on"]),
         outcome=InsuranceOutcome(r["outcome"]) if r["outcome"] else None,
         checked_at=sql.as_datetime(r["checked_at"]), community_id=r["community_id"],
-        community_name=r["community_name"], purchase=purchase,
+        community_name=r["community_name"], community_kind=r["community_kind"], purchase=purchase,
     )
 
 
@@ -228,3 +229,10 @@ async def insurance_purchases(caller: Viewer, node_id: int) -> list[tuple[Insura
     purchases = {p.term_id: p for p in await InsurancePurchase.filter(path__startswith=node.path)}
     return [(purchases[r["term_id"]], _row(caller, r, purchases[r["term_id"]]))
             for r in rows if r["term_id"] in purchases]
+
+
+async def check_by_id(caller: Viewer, pk: int) -> InsuranceRow | None:
+    """One check for node(id:): None when missing or out of the caller's scope."""
+    caller.require_authenticated()
+    rows = await sql.fetch(_LIST_SQL.format(where="ic.id = $2"), "/%", pk)
+    return _row(caller, rows[0]) if rows and caller.can_read(rows[0]["path"]) else None
