@@ -15,7 +15,7 @@ import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 
@@ -191,12 +191,40 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                  "errorId": error_id}, status_code=503)
         return JSONResponse({"ok": True, "worker": result})
 
+    async def payroll_download(request: Request) -> Response:
+        """The payroll as a file (/exports/payroll/<global id>.xlsx|.csv), authenticated like
+        /graphql (Authorization: Bearer, or an API key); out of scope answers like missing: 404."""
+        from urllib.parse import quote
+
+        from resolvers import exports
+        from resolvers.errors import Denied, Unauthenticated
+        from resolvers.viewer import viewer_from_headers
+        from schema.common import from_global_id
+
+        name, fmt = request.path_params["name"], request.path_params["fmt"]
+        try:
+            viewer = await viewer_from_headers(request.headers)
+            viewer.require_authenticated()
+        except Unauthenticated as exc:
+            return JSONResponse({"error": exc.reason}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        try:
+            type_name, pk = from_global_id(name)
+            if type_name != "Payroll" or fmt not in exports.CONTENT_TYPES:
+                raise ValueError
+            f = await exports.payroll_file(viewer, pk, fmt)
+        except (ValueError, Denied):
+            return JSONResponse({"error": "NOT_FOUND"}, status_code=404)
+        disposition = f"attachment; filename=\"{f.ascii_file_name}\"; filename*=UTF-8''{quote(f.file_name)}"
+        return Response(f.content, media_type=f.content_type,
+                        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
+
     async def home(request: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
 
     routes = [
         Route("/healthz", healthz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/exports/payroll/{name}.{fmt}", payroll_download, methods=["GET"]),
         WebSocketRoute("/graphql", graphql),
     ]
     if not settings.production:  # production serves the API only: no IDE, its assets or a page leading there

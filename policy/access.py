@@ -44,6 +44,8 @@ class Capability(str, Enum):
     ASSESSMENT_SIGN_POLICE = "ASSESSMENT_SIGN_POLICE"  # the community police officer signs annual assessments and excellence
     ASSESSMENT_SIGN_UNITS = "ASSESSMENT_SIGN_UNITS"  # the units (the subdistrict's competent section) sign annual assessments
     JOB_RUN = "JOB_RUN"  # start a scheduled job's run for a period by hand; read the runs (system-wide jobs)
+    INSURANCE_RECORD = "INSURANCE_RECORD"  # record the accident insurance bought for an eligible head
+    PAYROLL_EXPORT = "PAYROLL_EXPORT"  # download a payroll as XLSX/CSV (the finance office, the offices)
 
 
 C = Capability
@@ -55,9 +57,11 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.ADMIN: _ALL,
     Role.DISTRICT_OFFICE: frozenset(
         {C.READ, C.TREE_WRITE, C.CAMPAIGN_WRITE, C.PLAN_FILE, C.PARAMETER_WRITE, C.API_KEY_ADMIN, C.AUDIT_READ,
-         C.INCIDENT_ACK, C.WORK_ORDER_INTAKE}
+         C.INCIDENT_ACK, C.WORK_ORDER_INTAKE,
+         C.PAYROLL_EXPORT}
     ),
-    Role.NEW_TOWN_OFFICE: frozenset({C.READ, C.TREE_WRITE, C.CAMPAIGN_WRITE, C.PLAN_FILE, C.AUDIT_READ, C.INCIDENT_ACK}),
+    Role.NEW_TOWN_OFFICE: frozenset({C.READ, C.TREE_WRITE, C.CAMPAIGN_WRITE, C.PLAN_FILE, C.AUDIT_READ, C.INCIDENT_ACK,
+                                     C.PAYROLL_EXPORT}),
     Role.SUBDISTRICT_OFFICER: frozenset(
         {
             C.READ, C.TREE_WRITE, C.PERSON_WRITE, C.PERSON_PII, C.WORKSTATION_WRITE, C.CAMPAIGN_WRITE,
@@ -66,13 +70,14 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.REQUEST_HANDLE, C.INCIDENT_ACK, C.WORK_ORDER_INTAKE,
             C.ASSESSMENT_CONFIRM, C.ASSESSMENT_SIGN_UNITS,
             C.JOB_RUN,
+            C.PAYROLL_EXPORT,
         }
     ),
     Role.COMMUNITY_STAFF: frozenset(
         {C.READ, C.TREE_WRITE, C.PERSON_WRITE, C.PERSON_PII, C.WORKSTATION_WRITE, C.BUILDING_HEAD_RECORD, C.RECRUITMENT,
          C.PERSON_CONTACT, C.MEETING_WRITE, C.DUTY_RECORD, C.HOUSEHOLD_WRITE, C.REQUEST_HANDLE, C.INCIDENT_ACK,
          C.WORK_ORDER_INTAKE,
-         C.ASSESSMENT_CONFIRM}
+         C.ASSESSMENT_CONFIRM, C.INSURANCE_RECORD}
     ),
     # a station head works their compound: meetings, attendance, requests, the first level of
     # an incident; sees their building heads' phones but no ID numbers
@@ -84,7 +89,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.COMMUNITY_POLICE: frozenset({C.READ, C.PERSON_PII, C.POLICE_OPINION,
                                       C.ASSESSMENT_SIGN_POLICE}),
     Role.HOTLINE: frozenset({C.READ, C.WORK_ORDER_INTAKE}),
-    Role.FINANCE: frozenset({C.READ}),
+    Role.FINANCE: frozenset({C.READ, C.PAYROLL_EXPORT}),
     Role.INSURER: frozenset({C.READ, C.PERSON_PII}),
 }
 
@@ -152,3 +157,16 @@ def user_audit_paths(user_grant_paths: Iterable[str], actor_admin_paths: Iterabl
     if not paths:
         paths = fold_paths(p for p in actor_admin_paths if p and p != "/")
     return paths
+
+
+#: partner roles that see payees' names in the payroll exports without PERSON_PII: the finance
+#: office pays the people on the payroll and needs their names to do it (docs/policy.md §13)
+PAYEE_NAME_ROLES = frozenset({Role.FINANCE})
+
+
+def payee_names_visible(grants: Iterable[Grant], path: str) -> bool:
+    """Whether the payees' names of a payroll line at ``path`` are shown to the holder of
+    ``grants`` (PERSON_PII there, or a finance-office key covering it); otherwise masked."""
+    grants = tuple(grants)
+    return can(grants, Capability.PERSON_PII, path) or any(
+        g.role in PAYEE_NAME_ROLES and covers(g.path, path) for g in grants)

@@ -24,6 +24,7 @@ class EndReason(str, Enum):
     TERM_EXPIRED = "TERM_EXPIRED"  # 任期届满未续聘
     REPLACED_FOR_FAILING_DUTIES = "REPLACED_FOR_FAILING_DUTIES"  # 不能履职被替换
     DECEASED_OR_INCAPABLE = "DECEASED_OR_INCAPABLE"  # not in the policy text; needed in practice
+    PROBATION_FAILED = "PROBATION_FAILED"  # 试用期考核不合格 (§10: found by the insurance check)
 
 
 def earliest_resignation_end(requested_on: date, notice_months: int = 2) -> date:

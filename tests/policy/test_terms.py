@@ -45,6 +45,7 @@ def test_end_reasons() -> None:
         "TERM_EXPIRED",
         "REPLACED_FOR_FAILING_DUTIES",
         "DECEASED_OR_INCAPABLE",
+        "PROBATION_FAILED",
     ]
     assert EndReason("TERM_EXPIRED") is EndReason.TERM_EXPIRED
     assert EndReason.RESIGNATION == "RESIGNATION"  # a str enum, stores as its name
