@@ -40,6 +40,7 @@ class Capability(str, Enum):
     INCIDENT_ACK = "INCIDENT_ACK"  # acknowledge an incident at one's level
     WORK_ORDER_INTAKE = "WORK_ORDER_INTAKE"  # the 12345 hotline sends its work orders in
     RESIDENT_READ = "RESIDENT_READ"  # the people living in those buildings (a building head's area), masked
+    PAYROLL_APPROVE = "PAYROLL_APPROVE"  # the subdistrict computes, approves and pays payrolls; top-ups, adjustments
 
 
 C = Capability
@@ -60,6 +61,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.PLAN_APPROVE, C.STATION_HEAD_APPOINT, C.BUILDING_HEAD_RECORD, C.PARAMETER_WRITE,
             C.RECRUITMENT, C.HEAD_FILING, C.PERSON_CONTACT, C.MEETING_WRITE, C.DUTY_RECORD, C.HOUSEHOLD_WRITE,
             C.REQUEST_HANDLE, C.INCIDENT_ACK, C.WORK_ORDER_INTAKE,
+            C.PAYROLL_APPROVE,
         }
     ),
     Role.COMMUNITY_STAFF: frozenset(
