@@ -42,9 +42,7 @@ def test_rate_change_mid_month_in_parts_added_before_rounding():
     rates = lambda node, day: (D("300.00") if day.day <= 15 else D("360.00"), D("500.00"))  # noqa: E731
     lines = month_lines(date(2026, 4, 1), terms=[term()], appointments=[], staff=[], rates=rates)
     assert amounts(lines)["BH:1"] == (LineKind.BUILDING_HEAD, 30, D("330.00"))
-    # rounded once: 10 days at 300 and 1 at 301 of 31: (3000 + 301) / 31 = 106.4838… → 106.48
-    # (rounded per part: 96.77 + 9.71 = 106.48 here, but 7 days each of 300/301 in Jan: (2100+2107)/31 = 135.7096… →
-    # 135.71 once; per part 67.74 + 67.97 = 135.71 — the sum rule is what is tested below with prorata)
+    # 10 days at 300 and 1 at 301 of 31: (3000 + 301) / 31 = 106.4838… → 106.48
     assert prorata([(D("300"), 10), (D("301"), 1)], date(2026, 1, 1)) == D("106.48")
     # a case where rounding each part would differ: 1 day at 100.01 and 1 day at 100.01 of 31 days
     # parts: 3.2261 → 3.23 each = 6.46; once: 200.02 / 31 = 6.4522… → 6.45
