@@ -24,7 +24,6 @@ made by this module — never a client's text.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -39,12 +38,12 @@ from policy import parameters as params
 from policy.access import Capability
 from policy.dates import days_in_month, month_bounds
 from policy.kinds import NodeKind
-from policy.money import LineKind, PayrollStatus, to_fen
+from policy.money import PayrollStatus, to_fen
 from policy.payroll import PAID_STAFF_KINDS
 from resolvers import sql
 from resolvers.business_dates import not_future
 from resolvers.clock import today
-from resolvers.errors import Denied, Problem
+from resolvers.errors import Problem
 from resolvers.rows import ancestor_ids
 from resolvers.scope import node_in_scope, obtain
 from resolvers.uow import snapshot, unit_of_work
@@ -457,5 +456,4 @@ def integrity_problem(exc: IntegrityError) -> Problem:
 __all__ = [
     "compute_payrolls", "payroll_compute", "payroll_approve", "payroll_mark_paid", "top_up_create",
     "payroll_adjustment_create", "payrolls", "payroll_lines", "payroll_totals", "lines_statement", "month_rates",
-    "Denied", "LineKind", "Sequence",
 ]
