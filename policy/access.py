@@ -46,6 +46,7 @@ class Capability(str, Enum):
     JOB_RUN = "JOB_RUN"  # start a scheduled job's run for a period by hand; read the runs (system-wide jobs)
     INSURANCE_RECORD = "INSURANCE_RECORD"  # record the accident insurance bought for an eligible head
     PAYROLL_EXPORT = "PAYROLL_EXPORT"  # download a payroll as XLSX/CSV (the finance office, the offices)
+    PAYROLL_APPROVE = "PAYROLL_APPROVE"  # the subdistrict computes, approves and pays payrolls; top-ups, adjustments
 
 
 C = Capability
@@ -71,6 +72,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             C.ASSESSMENT_CONFIRM, C.ASSESSMENT_SIGN_UNITS,
             C.JOB_RUN,
             C.PAYROLL_EXPORT,
+            C.PAYROLL_APPROVE,
         }
     ),
     Role.COMMUNITY_STAFF: frozenset(
