@@ -25,6 +25,11 @@ from grassroots import db
 from grassroots.app import create_app
 from grassroots.settings import Settings
 
+# the in-process worker of every test server would otherwise run the scheduler's tick (every five
+# minutes: all the daily jobs) in the middle of whatever a test arranges; the tests of the
+# scheduler turn it back on (tests/api/test_job_workers.py)
+os.environ.setdefault("GRASSROOTS_SCHEDULER", "0")
+
 BACKEND = os.environ.get("GRASSROOTS_TEST_BACKEND", "sqlite")
 if BACKEND not in ("sqlite", "postgres"):
     raise RuntimeError(f"GRASSROOTS_TEST_BACKEND must be sqlite or postgres, not {BACKEND!r}")

@@ -27,12 +27,18 @@ DUE = test_jobs.DUE  # 2026-03-02, a Monday
 DAY = DUE.isoformat()
 
 # Jobs whose runs are exercised end to end: (job, period, the count the first run reports). The
-# integrator adds the jobs written alongside (payroll_draft, performance_records, …) once merged.
+# jobs of the background work run on a world without heads here (their figures are tested with them).
 EXISTING = [
     ("end_due_terms", DAY, {"ended": 2}),
     ("schedule_meetings", DAY, {"created": 2}),
     ("escalate_incidents", DAY, {"escalated": 0}),
     ("workstation_deadline_check", DAY, {"late": 0}),
+    # the background work's jobs, wired (their effects: tests/api/test_insurance.py,
+    # test_assessment.py, test_excellence.py; the payroll through workers: test_payroll_jobs.py)
+    ("insurance_check", DAY, {"eligible": 0, "assessment_overdue": 0, "not_eligible": 0, "not_serving": 0, "ended": 0}),
+    ("performance_records", "2026-02", {"compounds": 0, "created": 0, "updated": 0, "frozen": 0}),
+    ("annual_assessment", "2025", {"created": 0, "updated": 0, "kept": 0}),
+    ("excellence", "2025", {"compounds": 0, "proposed": 0, "kept": 0}),
 ]
 
 

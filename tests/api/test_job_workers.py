@@ -8,6 +8,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
+import pytest
 from redis.asyncio import Redis
 
 from grassroots import db
@@ -19,6 +20,12 @@ from tests.processes import RedisServer
 from workers import jobs, queue
 
 NS = "grassroots:test-runs"
+
+
+@pytest.fixture(autouse=True)
+def scheduler_on(monkeypatch):
+    """The tick is what these tests are about (tests/conftest.py turns it off elsewhere)."""
+    monkeypatch.setenv("GRASSROOTS_SCHEDULER", "1")
 
 
 @contextlib.asynccontextmanager
