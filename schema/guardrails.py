@@ -168,6 +168,13 @@ LIST_BOUNDS: dict[str, int] = {
     "meetings": 7,
     "openConcerns": 100,
     "openIncidents": 50,
+    # the background work (schema/payroll.py, schema/assessment.py, schema/insurance.py)
+    "totalsByCommunity": 100,  # the communities of one subdistrict
+    "payrollTotals": 200,  # the node and its communities, subdistricts, new towns
+    "excellence": 200,  # 1–2 per compound under the node
+    "entries": 200,  # one workstation's fund spending in a year
+    "months": 12,
+    "communities": 100,  # the sheets of one subdistrict's payroll export
 }
 DEFAULT_LIST_BOUND = 100
 MAX_IDS = 100
