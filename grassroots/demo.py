@@ -422,9 +422,12 @@ class _Loader:
         users = await self._users()
         await self._workstations(users)
         await self._recruitment(users)
+        await self._cuiyuan_by_election(users)
+        from grassroots.demo_money import load_money
         from grassroots.demo_work import load_work
 
         await load_work(self.nodes)
+        await load_money(self.nodes)
 
     # -- tree ---------------------------------------------------------------
 
@@ -788,6 +791,50 @@ class _Loader:
             o.resolved_by, o.resolved_at = by.username, _at(resolved_on, 16)
             await o.save()
             await self._event(app, "OBJECTION_DISMISSED", resolved_on, by, resolution)
+
+    async def _cuiyuan_by_election(self, users: dict[str, User]) -> None:
+        """翠苑社区's mid-2026 by-election, closed: two self-nominated heads walked through every step
+        and published (翠苑一区 4-5栋片区 on 15 June, 星河湾 2栋片区 on 17 August), so the
+        insurance check three months later has heads to look at (grassroots/demo_money.py)."""
+        community = self.nodes["翠苑社区"]
+        staff, officer, police = users["cuiyuan"], users["linhu"], users["police"]
+        campaign = await RecruitmentCampaign.create(
+            community_id=community.id, path=community.path, name="2026年翠苑社区楼栋长补选",
+            notice_text="翠苑社区部分楼栋长岗位空缺，现面向本社区居民公开补选楼栋长。", opened_on=date(2026, 5, 11),
+            closed_on=date(2026, 8, 31), opened_by_id=staff.id, created_at=_at(date(2026, 5, 11), 9),
+        )
+        judged = {"CONDUCT": "遵纪守法，邻里口碑好", "STANDING": "常住本小区，热心公益", "HEALTH": "身体健康"}
+        for (compound, area_name, building), applied_on, age in (
+            (("翠苑一区", "4-5栋片区", "5栋"), date(2026, 5, 13), 44),
+            (("星河湾", "2栋片区", "2栋"), date(2026, 7, 1), 51),
+        ):
+            container = self.nodes[compound]
+            area = await ServiceArea.get(container_id=container.id, name=area_name)
+            await CampaignArea.create(campaign_id=campaign.id, service_area_id=area.id)
+            households = sum(m.households or 0 for m in await Node.filter(service_area_id=area.id))
+            active = await BuildingHead.filter(service_area_id=area.id, status=TermStatus.ACTIVE).count()
+            vacancies = {area.id: required_heads(households, HOUSEHOLDS_PER_HEAD) - active}
+            p = await self.people.make(age=age, home=community, residence=self.leaves[(compound, building)],
+                                       as_of=applied_on)
+            app = await self._apply(campaign, area, p, Channel.SELF, applied_on, staff)
+            d = applied_on
+            await self._review(app, p, d + timedelta(days=3), staff, judged)
+            await self._police(app, d + timedelta(days=6), police, "经查询，本人无违法犯罪记录。")
+            await self._interview(app, d + timedelta(days=8), staff, Decimal("85.00"), "熟悉楼栋情况，表达清楚。")
+            await self._step(app, "SHORTLIST", d + timedelta(days=9), staff)
+            await self._notice(app, d + timedelta(days=13), staff)
+            confirm_on = d + timedelta(days=24)
+            assert app.confirmable_from is not None and confirm_on >= app.confirmable_from
+            await self._step(app, "CONFIRM", confirm_on, staff, confirmed_on=confirm_on)
+            ref = f"临湖街备〔2026〕{app.id}号"
+            await self._step(app, "FILE", confirm_on + timedelta(days=2), officer, ref,
+                             filed_on=confirm_on + timedelta(days=2), filing_reference=ref)
+            await self._step(app, "AGREEMENT", confirm_on + timedelta(days=4), staff,
+                             agreement_signed_on=confirm_on + timedelta(days=4))
+            await self._step(app, "TRAINING", confirm_on + timedelta(days=5), staff,
+                             trained_on=confirm_on + timedelta(days=5))
+            published = {"翠苑一区": date(2026, 6, 15), "星河湾": date(2026, 8, 17)}[compound]
+            await self._publish(app, area, published, staff, vacancies)
 
     async def _publish(self, app: Application, area: ServiceArea, on: date, by: User, vacancies: dict[int, int]) -> None:
         """The term of service begins: it takes one of the area's vacant seats, and is filed (§11)."""

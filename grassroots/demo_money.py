@@ -3,22 +3,21 @@ excellence (翠苑一区), probation results and the insurance checks three mont
 (one head still waiting for the probation assessment: "assessment overdue"; one eligible head
 whose insurance is not bought yet: "purchase due"), the monthly performance records and the
 payrolls of 2026 — January to October approved and paid (January with the excellence bonus),
-November approved, with a major-task top-up in 临湖街道 in March.
+November approved, December a draft; a major-task top-up in 临湖街道 in March.
 
 The figures come from the operations the jobs run (compute_performance_records,
 check_insurance, compute_payrolls) called as the system on fixed dates, so the demo shows what
 the workers would have written; approvals and sign-offs are set as the officers would have."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from models.money import Assessment, ExcellenceSelection, InsurancePurchase, Payroll, TopUp
-from models.people import Person
+from models.money import Assessment, ExcellenceSelection, Payroll, TopUp
 from models.recruitment import BuildingHead
 from models.tree import Node
-from policy.kinds import NodeKind, TermStatus
+from policy.kinds import TermStatus
 from policy.money import AssessmentKind, AssessmentStatus, Grade, PayrollStatus
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -36,28 +35,22 @@ async def load_money(nodes: dict[str, Node]) -> None:
     from resolvers.viewer import SYSTEM
 
     terms = await BuildingHead.filter(status=TermStatus.ACTIVE).order_by("id")
-    # probation: every head passed within three months, but the newest head of 翠苑一区 is still waiting
+    # probation: every head passed within three months of starting — except the head published in
+    # 星河湾 on 17 August 2026, whose assessment the community has not recorded: at the check on
+    # 17 November it is "assessment overdue"; 翠苑一区's head of 15 June passed, so a purchase is due
     compound = nodes["翠苑一区"]
-    waiting = max((t for t in terms if t.path == compound.path), key=lambda t: (t.starts_on, t.id))
+    waiting = next(t for t in terms if t.path == nodes["星河湾"].path and t.application_id is not None)
     for t in terms:
         if t.id == waiting.id:
             continue
-        on = date(t.starts_on.year + (t.starts_on.month + 1) // 12, (t.starts_on.month + 1) % 12 + 1, 15)
+        on = min(t.starts_on + timedelta(days=60), date(2026, 11, 30))
         await Assessment.create(term_id=t.id, path=t.path, kind=AssessmentKind.PROBATION, year=0,
                                 proposed_grade=Grade.QUALIFIED, grade=Grade.QUALIFIED,
-                                status=AssessmentStatus.CONFIRMED, assessed_on=on, confirmed_by=BY,
+                                status=AssessmentStatus.CONFIRMED, assessed_on=on, confirmed_by="cuiyuan",
                                 confirmed_at=_at(on), note="试用期考核合格")
-    await check_insurance(SYSTEM, on=date(2026, 11, 30))
-    # the community bought the insurance for every eligible head but one (a purchase still due)
-    from models.money import InsuranceCheck
-    from policy.money import InsuranceOutcome
-
-    eligible = await InsuranceCheck.filter(outcome=InsuranceOutcome.ELIGIBLE).order_by("term_id")
-    for i, c in enumerate(eligible[:-1]):
-        await InsurancePurchase.create(
-            term_id=c.term_id, path=c.path, insurer="中国人寿临江支公司", policy_number=f"PA2026-{i + 1:05d}",
-            cover_from=c.due_on, cover_to=date(c.due_on.year + 1, c.due_on.month, 1), premium=Decimal("100.00"),
-            recorded_by=BY)
+    # the daily checks as they ran (the heads entered from the paper register are not checked)
+    for day in (date(2026, 9, 15), date(2026, 11, 17)):
+        await check_insurance(SYSTEM, on=day)
 
     # 2025: annual assessments of the heads who served then, and 翠苑一区's excellent heads
     served_2025 = [t for t in terms if t.starts_on <= date(2025, 12, 31)]
@@ -83,12 +76,17 @@ async def load_money(nodes: dict[str, Node]) -> None:
                        reason="第七次人口普查入户登记", approved_on=date(2026, 3, 5), approved_by="linhu")
 
     # the months of 2026: performance records, then the payroll, approved and paid
+    OFFICERS = {nodes["临湖街道"].id: "linhu", nodes["望江街道"].id: "wangjiang"}
     for m in range(1, 12):
         month = date(2026, m, 1)
         await compute_performance_records(SYSTEM, month=month)
         await compute_payrolls(SYSTEM, month=month)
         paid = m <= 10
-        await Payroll.filter(month=month).update(
-            status=PayrollStatus.PAID if paid else PayrollStatus.APPROVED,
-            approved_at=_at(date(2026, m, 28) if m != 2 else date(2026, 2, 27)), approved_by="linhu",
-            paid_on=date(2026 + m // 12, m % 12 + 1, 5) if paid else None, paid_by="finance" if paid else None)
+        for payroll in await Payroll.filter(month=month):
+            officer = OFFICERS.get(payroll.subdistrict_id, "subdistrict")
+            await Payroll.filter(id=payroll.id).update(
+                status=PayrollStatus.PAID if paid else PayrollStatus.APPROVED,
+                approved_at=_at(date(2026, m + 1, 3)), approved_by=officer,
+                paid_on=date(2026, m + 1, 10) if paid else None, paid_by="财政所" if paid else None)
+    # December 2026: the draft the subdistricts are working on
+    await compute_payrolls(SYSTEM, month=date(2026, 12, 1))

@@ -185,7 +185,7 @@ async def test_no_service_area_has_more_active_heads_than_seats(demo_db) -> None
 
 
 async def test_recruitment_campaign_for_the_vacant_areas_of_jiangjing(demo_db) -> None:
-    campaign = await RecruitmentCampaign.get()
+    campaign = await RecruitmentCampaign.get(name="2026年江景社区楼栋长补选")
     community = await Node.get(id=campaign.community_id)
     assert (campaign.name, community.name, campaign.opened_on) == ("2026年江景社区楼栋长补选", "江景社区", date(2026, 10, 20))
     assert campaign.path == community.path and campaign.closed_on is None
@@ -242,7 +242,9 @@ async def test_each_application_status_agrees_with_its_history(demo_db) -> None:
         if app.status not in (S.APPLIED, S.INELIGIBLE, S.ELIGIBLE):  # interviewed or further
             assert app.interview_score is not None
         if ORDER_INDEX.get(app.status, -1) >= ORDER_INDEX[S.SHORTLISTED]:
-            assert app.police_favourable is True and app.police_by == "police2"
+            # the officer serving the community: 江景 (police2) or 翠苑 (police)
+            assert app.police_favourable is True and app.police_by == ("police2" if "江景" in (
+                await RecruitmentCampaign.get(id=app.campaign_id)).name else "police")
 
 
 async def test_resident_nomination_signed_by_its_building(demo_db) -> None:
@@ -290,7 +292,8 @@ async def test_eligible_and_shortlisted_applications(demo_db) -> None:
 
 
 async def test_published_application_began_a_term(demo_db) -> None:
-    app = await Application.get(status=S.PUBLISHED)
+    jiangjing = await RecruitmentCampaign.get(name="2026年江景社区楼栋长补选")
+    app = await Application.get(status=S.PUBLISHED, campaign_id=jiangjing.id)
     assert app.confirmed_on >= app.confirmable_from
     assert not await Objection.filter(application_id=app.id, status=ObjectionStatus.OPEN).exists()
     assert await Objection.filter(application_id=app.id, status=ObjectionStatus.DISMISSED).exists()
@@ -342,3 +345,29 @@ async def test_a_year_of_workstation_work(demo_db) -> None:
     steps = await IncidentStep.filter(incident_id=incident.id).order_by("reached_at")
     assert steps[0].level == "STATION" and steps[0].passed_over_at and steps[0].acknowledged_at is None
     assert steps[1].level == "COMMUNITY" and steps[1].acknowledged_at is not None
+
+
+async def test_the_background_work_of_2026(demo_db) -> None:
+    """Payrolls approved and paid for past months and a draft for December, the excellence bonus
+    paid once in January, an insurance purchase due, an assessment overdue, last year's excellence."""
+    from decimal import Decimal
+
+    from models.money import ExcellenceSelection, InsuranceCheck, Payroll, PayrollLine, PerformanceRecord
+    from policy.money import AssessmentStatus, InsuranceOutcome, LineKind, PayrollStatus
+
+    subdistricts = await Node.filter(kind=NodeKind.SUBDISTRICT).count()
+    statuses = {(p.month, p.status) for p in await Payroll.all()}
+    assert {m for m, s in statuses if s == PayrollStatus.PAID} == {date(2026, m, 1) for m in range(1, 11)}
+    assert (date(2026, 11, 1), PayrollStatus.APPROVED) in statuses and (date(2026, 12, 1), PayrollStatus.DRAFT) in statuses
+    assert await Payroll.all().count() == 12 * subdistricts
+    for p in await Payroll.all():  # every total is the sum of its lines
+        amounts = await PayrollLine.filter(payroll_id=p.id).values_list("amount", flat=True)
+        assert p.total == sum(amounts, Decimal("0"))
+    excellent = await ExcellenceSelection.filter(year=2025, status=AssessmentStatus.SIGNED_OFF)
+    assert len(excellent) == 2
+    bonuses = await PayrollLine.filter(kind=LineKind.EXCELLENCE_BONUS).prefetch_related("payroll")
+    assert sorted(b.term_id for b in bonuses) == sorted(e.term_id for e in excellent)
+    assert {b.payroll.month for b in bonuses} == {date(2026, 1, 1)}  # the next payroll, once
+    outcomes = {c.outcome for c in await InsuranceCheck.all()}
+    assert outcomes == {InsuranceOutcome.ELIGIBLE, InsuranceOutcome.ASSESSMENT_OVERDUE}
+    assert await PerformanceRecord.filter(month=date(2026, 11, 1)).count() > 0
