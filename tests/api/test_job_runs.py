@@ -58,9 +58,11 @@ class Probe:
     def __init__(self, delay: float = 0.0, fail: bool = False, block: asyncio.Event | None = None) -> None:
         self.calls = 0
         self.delay, self.fail, self.block = delay, fail, block
+        self.tasks: list[asyncio.Task] = []  # the calls' tasks (a test "kills" a worker by cancelling them)
 
     async def __call__(self, caller, start: date, progress) -> dict[str, int]:
         self.calls += 1
+        self.tasks.append(asyncio.current_task())
         progress(1, 2)
         if self.block is not None and self.calls == 1:
             await self.block.wait()

@@ -120,6 +120,8 @@ async def test_a_worker_killed_half_way_is_taken_over_by_a_later_tick(database, 
             async with worker(redis_url):
                 assert await jobs.run_due_jobs({"redis": pool}) == {"queued": 1}
                 await _until(lambda: asyncio.sleep(0, p.calls == 1))
+            for task in p.tasks:  # the worker process dies: nothing of its run goes on
+                task.cancel()
             # the worker is gone mid-run: the row says RUNNING, with the heartbeat it last sent
             run = await JobRun.get(job="probe")
             assert (run.status, run.attempt) == (JobStatus.RUNNING, 1)

@@ -97,6 +97,7 @@ async def test_a_worker_killed_half_way_leaves_a_complete_payroll(database, monk
     original = payroll_ops.compute_payrolls
     hang = asyncio.Event()  # never set: the first worker dies while it waits
     calls = []
+    hung: list[asyncio.Task] = []
 
     async def half_then_hang(caller, *, month, subdistrict_id=None):
         if month == MARCH:
@@ -104,6 +105,7 @@ async def test_a_worker_killed_half_way_leaves_a_complete_payroll(database, monk
         if month == MARCH and len(calls) == 1:  # the first subdistrict's transaction commits, then the worker is killed
             first = await Node.filter(kind=NodeKind.SUBDISTRICT).order_by("id").first()
             await original(caller, month=month, subdistrict_id=first.id)
+            hung.append(asyncio.current_task())
             await hang.wait()
         return await original(caller, month=month, subdistrict_id=subdistrict_id)
 
@@ -119,6 +121,8 @@ async def test_a_worker_killed_half_way_leaves_a_complete_payroll(database, monk
                     await _until(lambda: asyncio.sleep(0, len(calls) == 1))
                     await _until(lambda: Payroll.filter(month=MARCH).exists())
                     await asyncio.sleep(0.5)  # January and February finish
+                for task in hung:  # the worker process dies: nothing of its run goes on
+                    task.cancel()
                 # killed half-way: one subdistrict's draft written, the other's not; the run says RUNNING
                 assert await Payroll.filter(month=MARCH).count() == 1
                 assert (await JobRun.get(job="payroll_draft", period="2026-03")).status == JobStatus.RUNNING
