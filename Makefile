@@ -18,16 +18,24 @@ run: $(STAMP)
 	$(BIN)/grassroots demo
 	$(BIN)/grassroots serve
 
-# Pure rules and the API on SQLite with the embedded Redis; then, when TEST_DATABASE_URL is
-# set (CI sets it), everything that touches a database again on PostgreSQL with a real Redis.
+# Pure rules and the API on SQLite with the embedded Redis; when TEST_DATABASE_URL is set (CI sets
+# it), everything that touches a database again on PostgreSQL with a real Redis — both passes at
+# the same time (they share nothing: other database, other Redis), the PostgreSQL pass's report
+# printed after the SQLite one's; the target fails when either fails.
 DB_TESTS := tests/api tests/test_demo.py
 
 test: $(STAMP)
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL) and Redis ($${TEST_REDIS_URL:-embedded})"; \
-	  GRASSROOTS_TEST_BACKEND=postgres $(BIN)/python -m pytest $(DB_TESTS); \
+	  mkdir -p var; \
+	  echo "== SQLite, and at the same time PostgreSQL ($$TEST_DATABASE_URL) with Redis ($${TEST_REDIS_URL:-embedded}): var/test-postgres.log"; \
+	  GRASSROOTS_TEST_BACKEND=postgres $(BIN)/python -m pytest -q -p no:cacheprovider $(DB_TESTS) > var/test-postgres.log 2>&1 & pg=$$!; \
+	  $(BIN)/python -m pytest; sqlite=$$?; \
+	  wait $$pg; postgres=$$?; \
+	  echo "== PostgreSQL pass"; cat var/test-postgres.log; \
+	  test $$sqlite -eq 0 && test $$postgres -eq 0; \
+	else \
+	  $(BIN)/python -m pytest; \
 	fi
 
 # Fuzzing (not part of `make test`): schemathesis sends generated queries and mutations for
