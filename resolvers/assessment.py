@@ -40,7 +40,7 @@ from resolvers.clock import SHANGHAI, today
 from resolvers.duty_figures import duty_figures
 from resolvers.errors import Problem
 from resolvers.parameters import parameters_in_force
-from resolvers.recruitment.terms import _end_term
+from resolvers.recruitment.terms import end_term
 from resolvers.scope import node_in_scope, obtain
 from resolvers.uow import snapshot, unit_of_work
 from resolvers.viewer import Viewer
@@ -289,7 +289,7 @@ async def sign_off_assessment(caller: Viewer, assessment_id: int, role: rules.Si
             if t.status == TermStatus.ACTIVE:
                 t_before = snapshot(t)
                 on = max(today(), t.starts_on)
-                await _end_term(t, on, EndReason.FAILED_ANNUAL_ASSESSMENT.value, caller.label, f"{a.year}")
+                await end_term(t, on, EndReason.FAILED_ANNUAL_ASSESSMENT.value, caller.label, f"{a.year}")
                 await uow.audit("buildingHeadEnd", "BuildingHead", t.id, t.path, t_before, snapshot(t))
                 ended = t
     return a, ended

@@ -39,7 +39,7 @@ from resolvers import sql
 from resolvers.clock import SHANGHAI
 from resolvers.errors import Problem, Problems
 from resolvers.locks import locked
-from resolvers.recruitment.terms import _end_term
+from resolvers.recruitment.terms import end_term
 from resolvers.rows import ancestor_ids
 from resolvers.scope import node_in_scope, obtain
 from resolvers.uow import snapshot, unit_of_work
@@ -124,7 +124,7 @@ async def _check_insurance(caller: Viewer, on: date) -> dict[str, int]:
                 t = await locked(BuildingHead, id=r["id"])
                 if t is not None and t.status == TermStatus.ACTIVE:
                     before = snapshot(t)
-                    await _end_term(t, on, EndReason.PROBATION_FAILED.value, caller.label, "insurance check")
+                    await end_term(t, on, EndReason.PROBATION_FAILED.value, caller.label, "insurance check")
                     await uow.audit("buildingHeadEnd", "BuildingHead", t.id, t.path, before, snapshot(t))
                     counts["ended"] += 1
     return counts

@@ -121,6 +121,27 @@ async def place(caller: Viewer, building_id: int | None, capability: Capability)
 
 # ---------------------------------------------------------------- resident requests
 
+
+def _request_values(caller: Viewer, path: str, title: str, resident_name: str | None, resident_phone: str | None,
+                    raised_on: date | None, date_field: str) -> dict[str, Any]:
+    """A request's or work order's fields checked together: every problem at once, or the values."""
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    for key, check in (
+        ("title", lambda: text_field(title, "title", required=True, label="标题")),
+        ("resident_name", lambda: text_field(resident_name, "residentName")),
+        ("resident_phone", lambda: _phone(caller, path, resident_phone)),
+        ("raised_on", lambda: not_future(raised_on or today(), ["input", date_field])),
+    ):
+        try:
+            values[key] = check()
+        except Problem as p:
+            problems.append(p)
+    if problems:
+        raise Problems(problems)
+    return values
+
+
 async def create_request(
     caller: Viewer, *, building_id: int, channel: RequestChannel, title: str, description: str = "",
     resident_name: str | None = None, resident_phone: str | None = None, raised_on: date | None = None,
@@ -132,20 +153,8 @@ async def create_request(
         building = await place(caller, building_id, Capability.DUTY_RECORD)
         if channel == RequestChannel.HOTLINE:
             raise Problem("CHANNEL_NOT_ALLOWED", ["input", "channel"])
-        problems: list[Problem] = []
-        values: dict[str, Any] = {}
-        for key, check in (
-            ("title", lambda: text_field(title, "title", required=True, label="标题")),
-            ("resident_name", lambda: text_field(resident_name, "residentName")),
-            ("resident_phone", lambda: _phone(caller, building.path, resident_phone)),
-            ("raised_on", lambda: not_future(raised_on or today(), ["input", "raisedOn"])),
-        ):
-            try:
-                values[key] = check()
-            except Problem as p:
-                problems.append(p)
-        if problems:
-            raise Problems(problems)
+        values = _request_values(caller, building.path, title, resident_name, resident_phone,
+                                 raised_on, "raisedOn")
         route = await routing(building)
         r = await ResidentRequest.create(
             building_id=building.id, path=building.path, district_id=route.district_id,
@@ -275,20 +284,8 @@ async def intake_work_order(
             district_id = route.district_id
             if (found := await _existing(caller, district_id, ticket)) is not None:
                 return found
-            problems: list[Problem] = []
-            values: dict[str, Any] = {}
-            for key, check in (
-                ("title", lambda: text_field(title, "title", required=True, label="标题")),
-                ("resident_name", lambda: text_field(resident_name, "residentName")),
-                ("resident_phone", lambda: _phone(caller, building.path, resident_phone)),
-                ("raised_on", lambda: not_future(received_on or today(), ["input", "receivedOn"])),
-            ):
-                try:
-                    values[key] = check()
-                except Problem as p:
-                    problems.append(p)
-            if problems:
-                raise Problems(problems)
+            values = _request_values(caller, building.path, title, resident_name, resident_phone,
+                                     received_on, "receivedOn")
             r = await ResidentRequest.create(
                 building_id=building.id, path=building.path, district_id=route.district_id,
                 workstation_id=route.workstation_id, service_area_id=route.service_area_id,

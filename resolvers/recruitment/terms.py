@@ -26,8 +26,10 @@ async def _active_term(caller: Viewer, term_id: int) -> BuildingHead:
     return t
 
 
-async def _end_term(t: BuildingHead, on: date, reason: str, by: str, note: str = "", *, file: bool = True) -> None:
-    """End a term now: its area's seat becomes a vacancy (and so a recruitment need)."""
+async def end_term(t: BuildingHead, on: date, reason: str, by: str, note: str = "", *, file: bool = True) -> None:
+    """End a term now: its area's seat becomes a vacancy (and so a recruitment need). Every end of
+    service goes through here (resignations, terminations, expiry, a failed probation or annual
+    assessment, unexcused absences' own filing aside)."""
     t.status, t.ended_on, t.end_reason = TermStatus.ENDED, on, reason
     await t.save()
     if file:
@@ -53,7 +55,7 @@ async def resign(caller: Viewer, term_id: int, requested_on: date, ends_on: date
         await HeadChangeFiling.create(term_id=t.id, path=t.path, change="RESIGNATION", effective_on=end,
                                       reason=f"requested {requested_on}", filed_by=caller.label)
         if end <= today():
-            await _end_term(t, end, EndReason.RESIGNATION.value, caller.label)
+            await end_term(t, end, EndReason.RESIGNATION.value, caller.label)
         await uow.audit("buildingHeadResign", "BuildingHead", t.id, t.path, before, snapshot(t))
     return t
 
@@ -70,7 +72,7 @@ async def terminate(caller: Viewer, term_id: int, reason: EndReason, ended_on: d
             raise Problem("INVALID_DATE_ORDER", ["endedOn"], later="离任日期", earlier="上任日期",
                           later_en="endedOn", earlier_en="the term's start")
         before = snapshot(t)
-        await _end_term(t, ended_on, reason_v.value, caller.label, note)
+        await end_term(t, ended_on, reason_v.value, caller.label, note)
         await uow.audit("buildingHeadTerminate", "BuildingHead", t.id, t.path, before, snapshot(t))
     return t
 
@@ -93,7 +95,7 @@ async def renew(caller: Viewer, term_id: int, renewed_on: date, assessment_note:
         values = await parameters_in_force(t.path, start)
         before = snapshot(t)
         # the seat passes from the old term to the new one: one active head throughout
-        await _end_term(t, t.ends_on, EndReason.TERM_EXPIRED.value, caller.label, "renewed", file=False)
+        await end_term(t, t.ends_on, EndReason.TERM_EXPIRED.value, caller.label, "renewed", file=False)
         new = await BuildingHead.create(person_id=t.person_id, service_area_id=t.service_area_id, path=t.path, kind=t.kind,
                                         starts_on=start, ends_on=term_end(start, int(values["term_years"]), chain.election_cycle_ends_on),
                                         renewed_from_id=t.id)
@@ -116,7 +118,7 @@ async def end_due_terms(caller: Viewer, *, on: date) -> list[BuildingHead]:
                 for t in await terms.filter(ended_on__isnull=True, ends_on__lt=on).order_by("id")]
         for t, end, reason in due:
             before = snapshot(t)
-            await _end_term(t, end, reason, caller.label)
+            await end_term(t, end, reason, caller.label)
             await uow.audit("buildingHeadEnd", "BuildingHead", t.id, t.path, before, snapshot(t))
             ended.append(t)
     return ended
